@@ -1,0 +1,15 @@
+// createActivities(deps): every activity the grading worker runs, with its dependencies
+// injected so tests pass in what they need.
+import { createPersistenceActivities, type PersistenceDeps } from './persistence.activities.ts';
+import { createScoringActivities, type ScoringDeps } from './scoring.activities.ts';
+
+export type ActivityDeps = PersistenceDeps & ScoringDeps;
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createPersistenceActivities(deps),
+    ...createScoringActivities(deps),
+  };
+}
+
+export type GradingActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,88 @@
+// Activities that write grading progress to Postgres. Each is safe to retry: status moves are
+// idempotent and a result is unique per (submission, source).
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
+import {
+  IllegalTransitionError,
+  SubmissionNotFoundError,
+  transition,
+} from '../src/submissions/submission.repository.ts';
+import { failureTypes, type ScoreDraft } from '../workflows/grade-submission.types.ts';
+
+export interface PersistenceDeps {
+  prisma: PrismaClient;
+}
+
+/** Maps repository errors to ApplicationFailure types the workflow understands. */
+export async function asActivityFailure<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SubmissionNotFoundError) {
+      throw ApplicationFailure.nonRetryable(error.message, failureTypes.submissionGone);
+    }
+    if (error instanceof IllegalTransitionError) {
+      throw ApplicationFailure.nonRetryable(error.message, failureTypes.illegalTransition);
+    }
+    throw error;
+  }
+}
+
+function resultRows(submissionId: string, draft: ScoreDraft): Prisma.GradingResultCreateInput {
+  return {
+    submission: { connect: { id: submissionId } },
+    source: 'ai',
+    isFinal: true,
+    overall: draft.overall,
+    level: draft.level,
+    feedback: draft.feedback,
+    provider: draft.provider,
+    model: draft.model,
+    scorerVersion: draft.version,
+    confidence: draft.confidence,
+    routing: { needsReview: false, reasons: [], flags: draft.flags },
+    criteria: {
+      create: Object.entries(draft.criteria).map(([criterion, a]) => ({
+        criterion,
+        score: a.score,
+        evidence: a.evidence,
+        feedback: a.feedback,
+      })),
+    },
+  };
+}
+
+export function createPersistenceActivities({ prisma }: PersistenceDeps) {
+  return {
+    async markProcessing(submissionId: string): Promise<void> {
+      await asActivityFailure(() =>
+        prisma.$transaction((tx) => transition(tx, submissionId, 'processing', { idempotent: true })),
+      );
+    },
+
+    async completeWithResult(submissionId: string, draft: ScoreDraft): Promise<void> {
+      await asActivityFailure(() =>
+        prisma.$transaction(async (tx) => {
+          const moved = await transition(tx, submissionId, 'completed', {
+            idempotent: true,
+            eventData: { overall: draft.overall, level: draft.level, provider: draft.provider },
+          });
+          // A retry after a commit we never heard back from finds the work done.
+          if (moved) await tx.gradingResult.create({ data: resultRows(submissionId, draft) });
+        }),
+      );
+    },
+
+    async markFailed(submissionId: string, reason: string): Promise<void> {
+      await asActivityFailure(() =>
+        prisma.$transaction((tx) =>
+          transition(tx, submissionId, 'failed', {
+            idempotent: true,
+            set: { failureReason: reason.slice(0, 2000) },
+            eventData: { reason },
+          }),
+        ),
+      );
+    },
+  };
+}

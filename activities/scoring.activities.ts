@@ -1,0 +1,56 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { levelFor, overallScore, type WritingTask } from '../src/domain/scores.ts';
+import type { PrismaClient } from '../src/lib/prisma.ts';
+import { UnscorableResponseError, type Scorer } from '../src/scoring/scorer.ts';
+import { failureTypes, type ScoreDraft } from '../workflows/grade-submission.types.ts';
+
+export interface ScoringDeps {
+  prisma: PrismaClient;
+  scorer: Scorer;
+}
+
+export function createScoringActivities({ prisma, scorer }: ScoringDeps) {
+  return {
+    /** Loads the response from Postgres, scores it, and computes overall and level in code. */
+    async scoreSubmission(submissionId: string): Promise<ScoreDraft> {
+      const submission = await prisma.submission.findUnique({
+        where: { id: submissionId },
+        select: { skill: true, task: true, prompt: true, text: true },
+      });
+      if (!submission) {
+        throw ApplicationFailure.nonRetryable(`submission ${submissionId} does not exist`, failureTypes.submissionGone);
+      }
+      if (submission.skill !== 'writing' || submission.text === null) {
+        throw ApplicationFailure.nonRetryable(
+          `no scorer for ${submission.skill} ${submission.task} yet`,
+          failureTypes.unscorable,
+        );
+      }
+      let outcome;
+      try {
+        outcome = await scorer.scoreWriting({
+          task: submission.task as WritingTask,
+          prompt: submission.prompt,
+          text: submission.text,
+        });
+      } catch (error) {
+        if (error instanceof UnscorableResponseError) {
+          throw ApplicationFailure.nonRetryable(error.message, failureTypes.unscorable);
+        }
+        throw error;
+      }
+      const overall = overallScore(outcome.criteria);
+      return {
+        criteria: outcome.criteria,
+        overall,
+        level: levelFor(overall),
+        feedback: outcome.feedback,
+        confidence: outcome.confidence,
+        flags: outcome.signals.flags,
+        provider: outcome.provider,
+        model: outcome.model,
+        version: outcome.version,
+      };
+    },
+  };
+}

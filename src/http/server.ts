@@ -1,0 +1,60 @@
+// API entry point: connects to Postgres and Temporal, listens, and shuts down gracefully.
+import type { Server } from 'node:http';
+import { loadConfigOrExit, type Config } from '../config/env.ts';
+import { createLogger, type Logger } from '../lib/logger.ts';
+import { createPrisma } from '../lib/prisma.ts';
+import { connectTemporalClient, temporalAddressOf } from '../lib/temporal.ts';
+import { createApp } from './app.ts';
+
+export interface RunningApi {
+  server: Server;
+  url: string;
+  close: () => Promise<void>;
+}
+
+export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
+  if (!config.database.url) throw new Error('DATABASE_URL is not set');
+  const prisma = createPrisma(config.database.url, config.database.poolSize);
+  const { client, connection } = await connectTemporalClient(temporalAddressOf(config), config.temporal.namespace);
+  const app = createApp({ config, prisma, temporal: client, logger });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.http.port, config.http.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://${config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host}:${port}`;
+  return {
+    server,
+    url,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await connection.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'api' });
+  const api = await startApi(config, logger);
+  logger.info({ url: api.url }, 'API listening');
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down API');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    api.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error('API failed to start:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

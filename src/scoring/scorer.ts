@@ -1,0 +1,47 @@
+// The scoring provider interface. A scorer turns one response into criterion scores with
+// evidence and feedback; it never decides the overall score or level (src/domain/scores.ts
+// does). The offline baseline implements it today; the LLM scorer plugs in beside it.
+import type { WritingCriterion, WritingTask } from '../domain/scores.ts';
+
+export interface WritingResponse {
+  task: WritingTask;
+  prompt: string;
+  text: string;
+}
+
+export interface CriterionAssessment {
+  /** 0-10 on the 0.5 grid. */
+  score: number;
+  /** Short quotes from the response that justify the score. */
+  evidence: string[];
+  feedback: string;
+}
+
+/** Observations a router can act on (off-task, far too short, ...). */
+export interface ScoringSignals {
+  wordCount: number;
+  wordMinimum: number;
+  flags: string[];
+}
+
+export interface ScoringOutcome {
+  criteria: Record<WritingCriterion, CriterionAssessment>;
+  feedback: string;
+  /** 0-1: how far the scorer trusts its own result. */
+  confidence: number;
+  signals: ScoringSignals;
+  provider: string;
+  model: string | null;
+  /** Version of the scorer (prompt and rubric for LLM scorers, feature set for the baseline). */
+  version: string;
+}
+
+export interface Scorer {
+  readonly provider: string;
+  scoreWriting(response: WritingResponse): Promise<ScoringOutcome>;
+}
+
+/** A failure that retrying cannot fix (e.g. unusable input). */
+export class UnscorableResponseError extends Error {
+  override name = 'UnscorableResponseError';
+}

@@ -1,0 +1,50 @@
+// Starts grading for submissions that were stored but whose workflow never started (Temporal
+// was unreachable at submit time). Safe to run anywhere, any number of times: the workflow id
+// is deterministic, so a second start is a no-op.
+import type { Logger } from '../lib/logger.ts';
+import type { PrismaClient } from '../lib/prisma.ts';
+
+export interface ReconcilerDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  startGrading: (submissionId: string, requestId: string | undefined) => Promise<boolean>;
+}
+
+export async function reconcilePending(
+  { prisma, logger, startGrading }: ReconcilerDeps,
+  { olderThanSeconds = 30, batch = 100 } = {},
+): Promise<number> {
+  const stale = await prisma.submission.findMany({
+    where: { status: 'pending', updatedAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
+    select: { id: true, requestId: true },
+    orderBy: { createdAt: 'asc' },
+    take: batch,
+  });
+  let started = 0;
+  for (const s of stale) {
+    try {
+      if (await startGrading(s.id, s.requestId ?? undefined)) started++;
+    } catch (error) {
+      logger.warn({ err: error, submissionId: s.id }, 'reconciler could not start grading; will retry');
+      break; // Temporal is probably still down; try again on the next tick.
+    }
+  }
+  if (started > 0) logger.info({ started }, 'reconciler started grading for pending submissions');
+  return started;
+}
+
+/** Runs `reconcilePending` every `intervalSeconds` until the returned stop function is called. */
+export function startReconciler(deps: ReconcilerDeps, intervalSeconds = 30): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    reconcilePending(deps)
+      .catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciler pass failed'))
+      .finally(() => {
+        running = false;
+      });
+  }, intervalSeconds * 1000);
+  timer.unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,107 @@
+// Creating a submission: the row (and its first event) is committed before the workflow is
+// started, so a submission accepted with 202 is never lost; starting is idempotent through the
+// deterministic workflow id.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Config } from '../config/env.ts';
+import type { GradingMode } from '../domain/scores.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { PrismaClient } from '../lib/prisma.ts';
+import { ValidationError } from '../http/errors.ts';
+import { words } from '../scoring/text-features.ts';
+import {
+  gradeSubmissionWorkflowType,
+  workflowIdFor,
+  type GradeSubmissionInput,
+  type GradingPolicy,
+} from '../../workflows/grade-submission.types.ts';
+import { findSubmission, type SubmissionRecord } from './submission.repository.ts';
+import type { CreateWritingSubmission } from './submission.schemas.ts';
+
+export interface SubmissionServiceDeps {
+  config: Config;
+  prisma: PrismaClient;
+  temporal: Client;
+  logger: Logger;
+}
+
+/** Modes whose human-review step is available in this release. */
+const supportedModes: readonly GradingMode[] = ['auto'];
+
+export function gradingPolicy(config: Config): GradingPolicy {
+  const g = config.grading;
+  return {
+    maxRetries: g.maxRetries,
+    retryInitialSeconds: g.retryInitialSeconds,
+    retryBackoffCapSeconds: g.retryBackoffCapSeconds,
+    activityTimeoutSeconds: g.activityTimeoutSeconds,
+  };
+}
+
+export function createSubmissionService({ config, prisma, temporal, logger }: SubmissionServiceDeps) {
+  /** Starts the submission's workflow; false when it was already started. */
+  async function startGrading(submissionId: string, requestId: string | undefined): Promise<boolean> {
+    const input: GradeSubmissionInput = { submissionId, policy: gradingPolicy(config), requestId };
+    try {
+      await temporal.workflow.start(gradeSubmissionWorkflowType, {
+        workflowId: workflowIdFor(submissionId),
+        taskQueue: config.temporal.taskQueue,
+        args: [input],
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    async createWriting(body: CreateWritingSubmission, requestId: string | undefined): Promise<SubmissionRecord> {
+      const mode = body.mode ?? config.grading.defaultMode;
+      if (!supportedModes.includes(mode)) {
+        throw new ValidationError(
+          [{ field: 'mode', message: `grading mode '${mode}' needs human review, which is not available yet; use 'auto'` }],
+          'The requested grading mode is not available.',
+        );
+      }
+      const now = new Date();
+      const id = randomUUID();
+      await prisma.$transaction(async (tx) => {
+        await tx.submission.create({
+          data: {
+            id,
+            skill: 'writing',
+            task: body.task,
+            mode,
+            prompt: body.prompt,
+            text: body.text,
+            wordCount: words(body.text).length,
+            workflowId: workflowIdFor(id),
+            requestId,
+            createdAt: now,
+            deadlineAt: new Date(now.getTime() + config.grading.slaSeconds.writing * 1000),
+          },
+        });
+        await tx.submissionEvent.create({
+          data: { submissionId: id, type: 'created', toStatus: 'pending', data: { requestId } },
+        });
+      });
+      try {
+        await startGrading(id, requestId);
+      } catch (error) {
+        // The submission is stored; it stays pending and the reconciler starts it later.
+        logger.error({ err: error, submissionId: id }, 'could not start the grading workflow');
+      }
+      return (await findSubmission(prisma, id))!;
+    },
+
+    get(id: string): Promise<SubmissionRecord | null> {
+      return findSubmission(prisma, id);
+    },
+
+    startGrading,
+  };
+}
+
+export type SubmissionService = ReturnType<typeof createSubmissionService>;

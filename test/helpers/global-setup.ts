@@ -1,0 +1,63 @@
+// Starts the real infrastructure once per test run: PostgreSQL (TEST_DATABASE_URL, or an
+// embedded server in a temporary directory), a Temporal dev server (TEST_TEMPORAL_ADDRESS, or
+// one started from the CLI), applies the migrations, and bundles the workflows once.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { readEnvironment } from '../../src/config/env.ts';
+import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
+import { startTemporalDevServer } from '../../src/embedded/temporal.ts';
+import { applyMigrations } from '../../src/lib/schema-engine.ts';
+import { workflowsPath } from '../../workers/create-grading-worker.ts';
+import { freePort } from './free-port.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    workflowBundlePath: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const env = readEnvironment();
+  const scratch = await mkdtemp(path.join(tmpdir(), 'vstep-test-'));
+  const cleanups: Array<() => Promise<unknown>> = [() => rm(scratch, { recursive: true, force: true })];
+
+  let databaseUrl = env.TEST_DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await startEmbeddedPostgres({
+      dataDir: path.join(scratch, 'pg', 'data'),
+      port: await freePort(),
+      database: 'vstep_test',
+      persistent: false,
+    });
+    cleanups.unshift(pg.stop);
+    databaseUrl = pg.url;
+  }
+  await applyMigrations(databaseUrl);
+
+  let temporalAddress = env.TEST_TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    const temporal = await startTemporalDevServer({ cliPath: env.TEMPORAL_CLI_PATH, port: await freePort() });
+    cleanups.unshift(temporal.stop);
+    temporalAddress = temporal.address;
+  }
+
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
+  await writeFile(workflowBundlePath, bundle.code);
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('temporalAddress', temporalAddress);
+  project.provide('workflowBundlePath', workflowBundlePath);
+
+  return async () => {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+  };
+}
+
+const quiet = () => undefined;
+const quietLogger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };

@@ -1,0 +1,95 @@
+// An in-process platform for integration tests: the real API on an ephemeral port and a real
+// worker on a task queue of its own, against the run's shared PostgreSQL and Temporal server.
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { inject } from 'vitest';
+import { loadConfig, readEnvironment, type Config } from '../../src/config/env.ts';
+import { createApp } from '../../src/http/app.ts';
+import { createLogger } from '../../src/lib/logger.ts';
+import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
+import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
+import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
+import type { Scorer } from '../../src/scoring/scorer.ts';
+import { createGradingWorker } from '../../workers/create-grading-worker.ts';
+
+export interface TestPlatform {
+  baseUrl: string;
+  config: Config;
+  prisma: PrismaClient;
+  temporal: Client;
+  stop: () => Promise<void>;
+}
+
+export const testLogger = createLogger({ level: readEnvironment().TEST_LOG_LEVEL ?? 'silent' });
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({
+    APP_ENV: 'test',
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: `grading-test-${randomUUID()}`,
+    GRADING_RETRY_INITIAL_SECONDS: '0.05',
+    GRADING_RETRY_BACKOFF_CAP_SECONDS: '0.2',
+    ...overrides,
+  });
+}
+
+export async function startTestPlatform(
+  options: { scorer?: Scorer; env?: Record<string, string>; worker?: boolean } = {},
+): Promise<TestPlatform> {
+  installTemporalRuntime(testLogger);
+  const config = testConfig(options.env);
+  const prisma = createPrisma(config.database.url!, 5);
+  const connection = await Connection.connect({ address: config.temporal.address! });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+
+  const stops: Array<() => Promise<unknown>> = [];
+  if (options.worker !== false) {
+    const { worker, connection: workerConnection } = await createGradingWorker({
+      address: config.temporal.address!,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      deps: { prisma, scorer: options.scorer ?? new BaselineScorer() },
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+      await workerConnection.close();
+    });
+  }
+
+  const app = createApp({ config, prisma, temporal, logger: testLogger });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as { port: number };
+  stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  stops.push(() => connection.close(), () => prisma.$disconnect());
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    prisma,
+    temporal,
+    async stop() {
+      for (const stop of stops) await stop();
+    },
+  };
+}
+
+/** Polls `probe` until it returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

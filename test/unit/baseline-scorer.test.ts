@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { isValidScore, writingCriteria } from '../../src/domain/scores.ts';
+import { scoreWithBaseline } from '../../src/scoring/baseline-scorer.ts';
+import { UnscorableResponseError } from '../../src/scoring/scorer.ts';
+import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
+
+const mean = (o: ReturnType<typeof scoreWithBaseline>) =>
+  Object.values(o.criteria).reduce((sum, c) => sum + c.score, 0) / writingCriteria.length;
+
+describe('offline baseline scorer', () => {
+  it('when it scores a response, then every writing criterion gets a 0-10 half-point score with feedback', () => {
+    const outcome = scoreWithBaseline({ task: 'task2', prompt: essayPrompt, text: onlineLearningEssay });
+    expect(Object.keys(outcome.criteria).sort()).toEqual([...writingCriteria].sort());
+    for (const c of Object.values(outcome.criteria)) {
+      expect(isValidScore(c.score)).toBe(true);
+      expect(c.feedback.length).toBeGreaterThan(10);
+    }
+    expect(outcome.provider).toBe('offline-baseline');
+    expect(outcome.version).toBe('baseline-1');
+  });
+
+  it('when the same response is scored twice, then the results are identical', () => {
+    const input = { task: 'task1' as const, prompt: holidayPrompt, text: holidayLetter };
+    expect(scoreWithBaseline(input)).toEqual(scoreWithBaseline(input));
+  });
+
+  it('when a response is far below the word minimum and careless, then it scores below a full, varied one', () => {
+    const full = scoreWithBaseline({ task: 'task1', prompt: holidayPrompt, text: holidayLetter });
+    const short = scoreWithBaseline({ task: 'task1', prompt: holidayPrompt, text: 'i like holiday. i go beach. it is good good.' });
+    expect(mean(short)).toBeLessThan(mean(full));
+    expect(short.signals.flags).toContain('far_below_word_minimum');
+    expect(full.signals.flags).not.toContain('below_word_minimum');
+  });
+
+  it('when a response ignores the prompt, then it is flagged as possibly off-task', () => {
+    const outcome = scoreWithBaseline({ task: 'task2', prompt: essayPrompt, text: holidayLetter });
+    expect(outcome.signals.flags).toContain('possibly_off_task');
+  });
+
+  it('when a response has no English words, then it is unscorable', () => {
+    expect(() => scoreWithBaseline({ task: 'task1', prompt: holidayPrompt, text: '12345 ... !!!' })).toThrow(
+      UnscorableResponseError,
+    );
+  });
+});

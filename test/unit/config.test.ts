@@ -1,0 +1,41 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, readEnvironment } from '../../src/config/env.ts';
+
+describe('configuration', () => {
+  it('when nothing is set, then local-safe defaults apply', () => {
+    const config = loadConfig({});
+    expect(config.env).toBe('local');
+    expect(config.http.port).toBe(3000);
+    expect(config.temporal.taskQueue).toBe('grading');
+    expect(config.grading.maxRetries).toBe(3);
+    expect(config.grading.retryBackoffCapSeconds).toBe(300);
+    expect(config.grading.slaSeconds).toEqual({ writing: 1200, speaking: 3600 });
+    expect(config.database.url).toBeUndefined();
+  });
+
+  it('when a value is malformed, then the error names the key and the problem', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ GRADING_MAX_RETRIES: '-1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x/y' })).toThrow(/DATABASE_URL/);
+  });
+
+  it.each(['ci', 'staging', 'production'])('when APP_ENV=%s lacks infrastructure URLs, then boot fails fast', (env) => {
+    expect(() => loadConfig({ APP_ENV: env })).toThrow(/DATABASE_URL, TEMPORAL_ADDRESS/);
+    expect(() =>
+      loadConfig({ APP_ENV: env, DATABASE_URL: 'postgresql://u:p@db:5432/vstep', TEMPORAL_ADDRESS: 'temporal:7233' }),
+    ).not.toThrow();
+  });
+
+  it('when both .env and the environment set a key, then the environment wins', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'vstep-env-'));
+    const file = path.join(dir, '.env');
+    await writeFile(file, 'PORT=4000\nLOG_LEVEL=debug\n');
+    const merged = readEnvironment({ PORT: '5000' }, file);
+    const config = loadConfig(merged);
+    expect(config.http.port).toBe(5000);
+    expect(config.log.level).toBe('debug');
+  });
+});

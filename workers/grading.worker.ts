@@ -1,0 +1,41 @@
+// Worker entry point for the `grading` task queue: runs GradeSubmission workflows and their
+// activities, plus the reconciler that starts grading for submissions stored while Temporal
+// was unreachable.
+import { loadConfigOrExit } from '../src/config/env.ts';
+import { createLogger } from '../src/lib/logger.ts';
+import { createPrisma } from '../src/lib/prisma.ts';
+import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
+import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts';
+import { createScorer } from '../src/scoring/index.ts';
+import { startReconciler } from '../src/submissions/submission.reconciler.ts';
+import { createSubmissionService } from '../src/submissions/submission.service.ts';
+import { createGradingWorker } from './create-grading-worker.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'worker' });
+  installTemporalRuntime(logger);
+  if (!config.database.url) throw new Error('DATABASE_URL is not set');
+  const prisma = createPrisma(config.database.url, config.database.poolSize);
+  const address = temporalAddressOf(config);
+  const { client, connection: clientConnection } = await connectTemporalClient(address, config.temporal.namespace);
+  const { worker, connection } = await createGradingWorker({
+    address,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    deps: { prisma, scorer: createScorer(config) },
+  });
+  const service = createSubmissionService({ config, prisma, temporal: client, logger });
+  const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
+  // Worker.run resolves once shutdown (triggered by SIGINT/SIGTERM) has drained the worker.
+  await worker.run();
+  stopReconciler();
+  await Promise.all([connection.close(), clientConnection.close(), prisma.$disconnect()]);
+  logger.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  console.error('worker failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
