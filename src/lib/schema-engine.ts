@@ -67,12 +67,21 @@ function forMigrations(adapter: PgAdapter): PgAdapter {
  * drops the shadow database while its pool still holds a connection.
  */
 class MigrationPgAdapterFactory extends PrismaPg {
+  /** The engine never disposes what it connects; `close` does, releasing Prisma's advisory lock. */
+  private readonly opened: PgAdapter[] = [];
+
   constructor(private readonly clientConfig: pg.ClientConfig) {
     super(clientConfig);
   }
 
   override async connect(): Promise<PgAdapter> {
-    return forMigrations(await super.connect());
+    const adapter = forMigrations(await super.connect());
+    this.opened.push(adapter);
+    return adapter;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.opened.splice(0).map((adapter) => adapter.dispose()));
   }
 
   override async connectToShadowDb(): Promise<PgAdapter> {
@@ -145,7 +154,8 @@ export async function withSchemaEngine<T>(
   use: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   await loadWasm();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new MigrationPgAdapterFactory(parseIntoClientConfig(databaseUrl)));
+  const factory = new MigrationPgAdapterFactory(parseIntoClientConfig(databaseUrl));
+  const adapter = bindMigrationAwareSqlAdapterFactory(factory);
   const schema = await readSchema();
   const engine = await glue.SchemaEngine.new(
     { datamodels: [[schema.path, schema.content]] },
@@ -156,6 +166,7 @@ export async function withSchemaEngine<T>(
     return await use(engine);
   } finally {
     engine.free();
+    await factory.close();
   }
 }
 

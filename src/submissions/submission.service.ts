@@ -3,7 +3,7 @@
 // deterministic workflow id.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Config } from '../config/env.ts';
 import type { GradingMode } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -48,6 +48,8 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
         workflowId: workflowIdFor(submissionId),
         taskQueue: config.temporal.taskQueue,
         args: [input],
+        // A finished grading is never repeated; a failed or terminated run may be started anew.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       });
       return true;
     } catch (error) {

@@ -1,7 +1,7 @@
 // Starts the real infrastructure once per test run: PostgreSQL (TEST_DATABASE_URL, or an
 // embedded server in a temporary directory), a Temporal dev server (TEST_TEMPORAL_ADDRESS, or
 // one started from the CLI), applies the migrations, and bundles the workflows once.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -24,6 +24,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const env = readEnvironment();
   const scratch = await mkdtemp(path.join(tmpdir(), 'vstep-test-'));
+  await chmod(scratch, 0o755); // reachable by the postgres user when running as root
   const cleanups: Array<() => Promise<unknown>> = [() => rm(scratch, { recursive: true, force: true })];
 
   let databaseUrl = env.TEST_DATABASE_URL;

@@ -1,0 +1,131 @@
+// How grading behaves when scoring fails: transient errors are retried per the configured
+// policy, exhausted retries and unusable input end in `failed` with a reason, never silently.
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
+import { UnscorableResponseError, type Scorer, type WritingResponse } from '../../src/scoring/scorer.ts';
+import { listEvents } from '../../src/submissions/submission.repository.ts';
+import { reconcilePending } from '../../src/submissions/submission.reconciler.ts';
+import { createSubmissionService } from '../../src/submissions/submission.service.ts';
+import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
+import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
+
+/** Fails the first `failures` calls, then scores like the baseline; counts every call. */
+class FlakyScorer implements Scorer {
+  readonly provider = 'flaky';
+  calls = 0;
+  constructor(
+    private readonly failures: number,
+    private readonly error: () => Error = () => new Error('provider unavailable (503)'),
+  ) {}
+  async scoreWriting(response: WritingResponse) {
+    this.calls++;
+    if (this.calls <= this.failures) throw this.error();
+    return new BaselineScorer().scoreWriting(response);
+  }
+}
+
+let platform: TestPlatform | undefined;
+afterEach(async () => {
+  await platform?.stop();
+  platform = undefined;
+});
+
+async function submit(p: TestPlatform): Promise<{ id: string; workflowId: string }> {
+  const res = await fetch(`${p.baseUrl}/submissions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
+  });
+  expect(res.status).toBe(202);
+  return (await res.json()) as { id: string; workflowId: string };
+}
+
+describe('grading when scoring fails', () => {
+  it('when the scorer fails twice and GRADING_MAX_RETRIES=3, then the third attempt completes the grading', async () => {
+    const scorer = new FlakyScorer(2);
+    platform = await startTestPlatform({ scorer, env: { GRADING_MAX_RETRIES: '3' } });
+    const { id, workflowId } = await submit(platform);
+    await platform.temporal.workflow.getHandle(workflowId).result();
+    expect(scorer.calls).toBe(3);
+    const row = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe('completed');
+  });
+
+  it('when every attempt fails, then after 1 + GRADING_MAX_RETRIES attempts the submission is failed with a readable reason', async () => {
+    const scorer = new FlakyScorer(Number.POSITIVE_INFINITY);
+    platform = await startTestPlatform({ scorer, env: { GRADING_MAX_RETRIES: '2' } });
+    const { id, workflowId } = await submit(platform);
+    const outcome = await platform.temporal.workflow.getHandle(workflowId).result();
+    expect(outcome).toEqual({ submissionId: id, status: 'failed' });
+    expect(scorer.calls).toBe(3);
+    const row = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(row.status).toBe('failed');
+    expect(row.failureReason).toMatch(/scoring failed: provider unavailable \(503\)/);
+    const events = await listEvents(platform.prisma, id);
+    expect(events.map((e) => e.toStatus)).toEqual(['pending', 'processing', 'failed']);
+    expect(await platform.prisma.gradingResult.count({ where: { submissionId: id } })).toBe(0);
+  });
+
+  it('when the response cannot be scored at all, then it fails at once without retrying', async () => {
+    const scorer = new FlakyScorer(Number.POSITIVE_INFINITY, () => new UnscorableResponseError('no English words'));
+    platform = await startTestPlatform({ scorer, env: { GRADING_MAX_RETRIES: '5' } });
+    const { id, workflowId } = await submit(platform);
+    await platform.temporal.workflow.getHandle(workflowId).result();
+    expect(scorer.calls).toBe(1);
+    const row = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: 'failed', failureReason: 'scoring failed: no English words' });
+  });
+
+  it('when a submission is deleted while it waits for a worker, then its workflow ends quietly', async () => {
+    platform = await startTestPlatform({ worker: false });
+    const { id, workflowId } = await submit(platform);
+    await platform.prisma.submission.delete({ where: { id } });
+    const withWorker = await startTestPlatform({ env: { TEMPORAL_TASK_QUEUE: platform.config.temporal.taskQueue } });
+    try {
+      expect(await withWorker.temporal.workflow.getHandle(workflowId).result()).toEqual({ submissionId: id, status: 'deleted' });
+    } finally {
+      await withWorker.stop();
+    }
+  });
+});
+
+describe('reconciler', () => {
+  it('when a submission was stored but its workflow never started, then the reconciler starts it and it completes', async () => {
+    platform = await startTestPlatform();
+    const id = randomUUID();
+    await platform.prisma.submission.create({
+      data: {
+        id,
+        skill: 'writing',
+        task: 'task1',
+        mode: 'auto',
+        prompt: holidayPrompt,
+        text: holidayLetter,
+        workflowId: workflowIdFor(id),
+        deadlineAt: new Date(Date.now() + 1_200_000),
+        updatedAt: new Date(Date.now() - 60_000),
+      },
+    });
+    const service = createSubmissionService({ ...platform, logger: testLogger });
+    const started = await reconcilePending({ prisma: platform.prisma, logger: testLogger, startGrading: service.startGrading });
+    expect(started).toBeGreaterThanOrEqual(1);
+    const status = await eventually(
+      async () => {
+        const row = await platform!.prisma.submission.findUniqueOrThrow({ where: { id } });
+        return row.status === 'completed' ? row.status : undefined;
+      },
+      { what: 'the reconciled submission to complete' },
+    );
+    expect(status).toBe('completed');
+    // A second pass leaves it alone: it is no longer pending. (Other test files share the
+    // database, so only this submission is asserted on.)
+    const startedAgain: string[] = [];
+    await reconcilePending(
+      { prisma: platform.prisma, logger: testLogger, startGrading: async (sid) => (startedAgain.push(sid), false) },
+      { olderThanSeconds: 0 },
+    );
+    expect(startedAgain).not.toContain(id);
+  });
+});
