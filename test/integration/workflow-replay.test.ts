@@ -1,0 +1,26 @@
+// Recorded GradeSubmission histories must replay against today's workflow code: a change that
+// would break running workflows fails here (guard it with patched() instead).
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
+import { testLogger } from '../helpers/platform.ts';
+
+const dir = path.resolve(import.meta.dirname, '../fixtures/histories');
+
+describe('workflow determinism', () => {
+  it('when every recorded history is replayed with the current workflow code, then none diverges', async () => {
+    installTemporalRuntime(testLogger);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const file of files) {
+      // Histories as exported by `temporal workflow show --output json`.
+      const history: unknown = JSON.parse(await readFile(path.join(dir, file), 'utf8'));
+      await expect(
+        Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history),
+        file,
+      ).resolves.toBeUndefined();
+    }
+  });
+});
