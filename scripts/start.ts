@@ -6,6 +6,7 @@ import { loadConfig, readEnvironment, type Config } from '../src/config/env.ts';
 import { startEmbeddedPostgres } from '../src/embedded/postgres.ts';
 import { startTemporalDevServer, TemporalUnavailableError } from '../src/embedded/temporal.ts';
 import { startApi } from '../src/http/server.ts';
+import { seedDemoAccounts } from '../src/auth/demo-accounts.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createPrisma } from '../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
 
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
   stops.push({ name: 'database pool', stop: () => prisma.$disconnect() });
+  const demo = runtime.env === 'local' ? await seedDemoAccounts(prisma, runtime) : [];
   const { worker, connection } = await createGradingWorker({
     address: temporalAddress,
     namespace: runtime.temporal.namespace,
@@ -104,6 +106,11 @@ async function main(): Promise<void> {
   say(`  API:              ${api.url}   (try ${api.url}/ready)`);
   say(`  Temporal Web UI:  ${temporalUi ?? '(external Temporal server; see its own UI)'}`);
   say(`  Temporal server:  ${temporalAddress}`);
+  if (demo.length) {
+    say(`  Demo accounts (password: ${runtime.auth.demoPassword === 'demo-password' ? 'demo-password' : 'DEMO_PASSWORD'}):`);
+    for (const account of demo) say(`    ${account.role.padEnd(8)} ${account.email}`);
+  }
+  if (!runtime.redis.url) say('  Redis:            not configured (REDIS_URL): rate limiting is off');
   say('Press Ctrl-C to stop.');
 }
 

@@ -48,13 +48,34 @@ const schema = z.object({
 
   SCORING_PROVIDER: z.enum(['offline']).default('offline'),
 
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+
+  JWT_ISSUER: z.string().min(1).default('vstep-grading-platform'),
+  JWT_AUDIENCE: z.string().min(1).default('vstep-api'),
+  JWT_KEYS: optionalString,
+  JWT_SIGNING_KID: optionalString,
+  JWT_ACCESS_TTL_SECONDS: int(60, 86_400).default(900),
+  JWT_REFRESH_TTL_SECONDS: int(300, 90 * 86_400).default(14 * 86_400),
+
+  CORS_ORIGINS: z.string().default(''),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  DEMO_PASSWORD: z.string().min(8).default('demo-password'),
+
+  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
+  RATE_LIMIT_LOGIN_PER_IP: int(1, 1_000_000).default(20),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: int(1, 1_000_000).default(10),
+  RATE_LIMIT_REGISTER_PER_IP: int(1, 1_000_000).default(10),
+  RATE_LIMIT_REFRESH_PER_IP: int(1, 1_000_000).default(60),
+  RATE_LIMIT_SUBMISSIONS_PER_ACCOUNT: int(1, 1_000_000).default(30),
+  RATE_LIMIT_SUBMISSIONS_PER_IP: int(1, 1_000_000).default(120),
+
   APP_VERSION: optionalString,
   GIT_SHA: optionalString,
   BUILD_DATE: optionalString,
 });
 
 /** Settings with no safe default outside local/test. */
-const requiredOutsideLocal = ['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const;
+const requiredOutsideLocal = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'REDIS_URL', 'JWT_KEYS', 'JWT_SIGNING_KID'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -93,6 +114,28 @@ function buildConfig(v: z.infer<typeof schema>) {
       slaSeconds: { writing: v.GRADING_SLA_WRITING_SECONDS, speaking: v.GRADING_SLA_SPEAKING_SECONDS },
     },
     scoring: { provider: v.SCORING_PROVIDER },
+    redis: { url: v.REDIS_URL },
+    auth: {
+      issuer: v.JWT_ISSUER,
+      audience: v.JWT_AUDIENCE,
+      /** JSON array of JWKs; absent only in local/test, where an ephemeral key is generated. */
+      keys: v.JWT_KEYS,
+      signingKid: v.JWT_SIGNING_KID,
+      accessTtlSeconds: v.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: v.JWT_REFRESH_TTL_SECONDS,
+      demoPassword: v.DEMO_PASSWORD,
+    },
+    cors: { origins: v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) },
+    trustProxy: v.TRUST_PROXY === 'true',
+    rateLimits: {
+      windowSeconds: v.RATE_LIMIT_WINDOW_SECONDS,
+      loginPerIp: v.RATE_LIMIT_LOGIN_PER_IP,
+      loginPerAccount: v.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+      registerPerIp: v.RATE_LIMIT_REGISTER_PER_IP,
+      refreshPerIp: v.RATE_LIMIT_REFRESH_PER_IP,
+      submissionsPerAccount: v.RATE_LIMIT_SUBMISSIONS_PER_ACCOUNT,
+      submissionsPerIp: v.RATE_LIMIT_SUBMISSIONS_PER_IP,
+    },
     build: { version: v.APP_VERSION ?? '0.1.0', gitSha: v.GIT_SHA ?? 'unknown', buildDate: v.BUILD_DATE ?? 'unknown' },
   };
 }

@@ -6,7 +6,7 @@ import type { Config } from '../config/env.ts';
 export type DependencyCheck = () => Promise<void>;
 
 interface CheckResult {
-  status: 'up' | 'down';
+  status: 'up' | 'down' | 'degraded' | 'disabled';
   latencyMs: number;
   error?: string;
 }
@@ -33,7 +33,14 @@ async function runCheck(check: DependencyCheck, timeoutMs: number): Promise<Chec
   }
 }
 
-export function healthRoutes(config: Config, checks: Record<string, DependencyCheck>, timeoutMs = 2000): Router {
+export interface ReadinessChecks {
+  /** Without these the service cannot work: any one down makes /ready answer 503. */
+  critical: Record<string, DependencyCheck>;
+  /** The service works without these, in a degraded way (null: not configured). */
+  optional?: Record<string, DependencyCheck | null>;
+}
+
+export function healthRoutes(config: Config, checks: ReadinessChecks, timeoutMs = 2000): Router {
   const router = Router();
   const startedAt = Date.now();
 
@@ -42,11 +49,27 @@ export function healthRoutes(config: Config, checks: Record<string, DependencyCh
   });
 
   router.get('/ready', async (_req, res) => {
-    const names = Object.keys(checks);
-    const results = await Promise.all(names.map((name) => runCheck(checks[name]!, timeoutMs)));
-    const dependencies = Object.fromEntries(names.map((name, i) => [name, results[i]]));
-    const ready = results.every((r) => r.status === 'up');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', dependencies });
+    const critical = Object.entries(checks.critical);
+    const optional = Object.entries(checks.optional ?? {});
+    const [criticalResults, optionalResults] = await Promise.all([
+      Promise.all(critical.map(([, check]) => runCheck(check, timeoutMs))),
+      Promise.all(
+        optional.map(async ([, check]): Promise<CheckResult> => {
+          if (!check) return { status: 'disabled', latencyMs: 0 };
+          const result = await runCheck(check, timeoutMs);
+          return result.status === 'down' ? { ...result, status: 'degraded' } : result;
+        }),
+      ),
+    ]);
+    const dependencies = Object.fromEntries([
+      ...critical.map(([name], i) => [name, criticalResults[i]]),
+      ...optional.map(([name], i) => [name, optionalResults[i]]),
+    ]);
+    const ready = criticalResults.every((r) => r.status === 'up');
+    const degraded = optionalResults.some((r) => r.status !== 'up');
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? (degraded ? 'degraded' : 'ready') : 'not_ready', dependencies });
   });
 
   router.get('/version', (_req, res) => {

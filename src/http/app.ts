@@ -2,27 +2,38 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
+import { createAccessTokens } from '../auth/access-tokens.ts';
+import { authRoutes } from '../auth/auth.routes.ts';
+import { createAuthService } from '../auth/auth.service.ts';
+import { createRefreshTokens } from '../auth/refresh-tokens.ts';
+import type { TokenKeys } from '../auth/token-keys.ts';
 import type { Config } from '../config/env.ts';
 import { healthRoutes } from '../health/health.routes.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
+import type { Redis } from '../lib/redis.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
+import { createRateLimiter } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
+import { corsAllowlist, securityHeaders } from './middleware/security.ts';
 
 export interface AppDeps {
   config: Config;
   prisma: PrismaClient;
   temporal: Client;
   logger: Logger;
+  tokenKeys: TokenKeys;
+  /** Optional locally: without it rate limits are off (with a warning). */
+  redis?: Redis;
 }
 
 export function createApp(deps: AppDeps): express.Express {
-  const { config, prisma, temporal, logger } = deps;
+  const { config, prisma, temporal, logger, redis } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('query parser', 'simple');
 
   app.use(requestId);
@@ -33,19 +44,42 @@ export function createApp(deps: AppDeps): express.Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
     }),
   );
+  app.use(securityHeaders());
+  app.use(corsAllowlist(config.cors.origins));
   app.use(express.json({ limit: config.http.jsonBodyLimit, strict: true }));
 
   app.use(
     healthRoutes(config, {
-      postgres: async () => {
-        await prisma.$queryRaw`SELECT 1`;
+      critical: {
+        postgres: async () => {
+          await prisma.$queryRaw`SELECT 1`;
+        },
+        temporal: async () => {
+          await temporal.connection.workflowService.getSystemInfo({});
+        },
       },
-      temporal: async () => {
-        await temporal.connection.workflowService.getSystemInfo({});
+      optional: {
+        redis: redis
+          ? async () => {
+              await redis.ping();
+            }
+          : null,
       },
     }),
   );
-  app.use(submissionRoutes(createSubmissionService({ config, prisma, temporal, logger })));
+
+  const limiter = createRateLimiter(redis, logger);
+  if (!redis) logger.warn('REDIS_URL is not set: rate limiting is off');
+  const accessTokens = createAccessTokens(config, deps.tokenKeys);
+  const auth = createAuthService({
+    prisma,
+    accessTokens,
+    refreshTokens: createRefreshTokens(prisma, config.auth.refreshTtlSeconds),
+  });
+  app.use(authRoutes(config, auth, accessTokens, limiter));
+  app.use(
+    submissionRoutes(config, createSubmissionService({ config, prisma, temporal, logger }), accessTokens, limiter),
+  );
 
   app.use(notFound);
   app.use(errorHandler(logger));

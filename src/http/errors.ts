@@ -56,3 +56,21 @@ export class ServiceUnavailableError extends AppError {
     super(503, 'Service Unavailable', detail);
   }
 }
+
+export class UnauthorizedError extends AppError {
+  constructor(detail = 'A valid access token is required.') {
+    super(401, 'Unauthorized', detail);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail = 'Your role does not allow this.') {
+    super(403, 'Forbidden', detail);
+  }
+}
+
+export class TooManyRequestsError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(429, 'Too Many Requests', `Too many requests; try again in ${retryAfterSeconds} s.`);
+  }
+}

@@ -23,3 +23,23 @@ export const createWritingSubmissionSchema = z.strictObject({
 export type CreateWritingSubmission = z.infer<typeof createWritingSubmissionSchema>;
 
 export const submissionIdParams = z.object({ id: z.uuid('must be a UUID') });
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(200).optional(),
+});
+
+/** Opaque pagination cursor: the (createdAt, id) of the last item returned. */
+export const cursorCodec = {
+  encode: (item: { createdAt: Date; id: string }) =>
+    Buffer.from(JSON.stringify([item.createdAt.toISOString(), item.id])).toString('base64url'),
+  decode(cursor: string): { createdAt: Date; id: string } | null {
+    try {
+      const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+      const date = new Date(createdAt);
+      return Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success ? null : { createdAt: date, id };
+    } catch {
+      return null;
+    }
+  },
+};

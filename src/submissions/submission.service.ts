@@ -8,7 +8,7 @@ import type { Config } from '../config/env.ts';
 import type { GradingMode } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import { ValidationError } from '../http/errors.ts';
+import { BadRequestError, ValidationError } from '../http/errors.ts';
 import { words } from '../scoring/text-features.ts';
 import {
   gradeSubmissionWorkflowType,
@@ -16,8 +16,10 @@ import {
   type GradeSubmissionInput,
   type GradingPolicy,
 } from '../../workflows/grade-submission.types.ts';
-import { findSubmission, type SubmissionRecord } from './submission.repository.ts';
-import type { CreateWritingSubmission } from './submission.schemas.ts';
+import type { Principal } from '../auth/access-tokens.ts';
+import { findSubmission, submissionInclude, type SubmissionRecord } from './submission.repository.ts';
+import { mayDelete, visibleTo } from './submission.access.ts';
+import { cursorCodec, type CreateWritingSubmission } from './submission.schemas.ts';
 
 export interface SubmissionServiceDeps {
   config: Config;
@@ -59,7 +61,11 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
   }
 
   return {
-    async createWriting(body: CreateWritingSubmission, requestId: string | undefined): Promise<SubmissionRecord> {
+    async createWriting(
+      studentId: string,
+      body: CreateWritingSubmission,
+      requestId: string | undefined,
+    ): Promise<SubmissionRecord> {
       const mode = body.mode ?? config.grading.defaultMode;
       if (!supportedModes.includes(mode)) {
         throw new ValidationError(
@@ -73,6 +79,7 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
         await tx.submission.create({
           data: {
             id,
+            studentId,
             skill: 'writing',
             task: body.task,
             mode,
@@ -98,8 +105,48 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
       return (await findSubmission(prisma, id))!;
     },
 
-    get(id: string): Promise<SubmissionRecord | null> {
-      return findSubmission(prisma, id);
+    /** The submission if `viewer` may see it, else null (reported as 404). */
+    getVisible(id: string, viewer: Principal): Promise<SubmissionRecord | null> {
+      return prisma.submission.findFirst({ where: { AND: [{ id }, visibleTo(viewer)] }, include: submissionInclude });
+    },
+
+    async list(viewer: Principal, { limit, cursor }: { limit: number; cursor?: string }) {
+      const after = cursor === undefined ? undefined : cursorCodec.decode(cursor);
+      if (after === null) throw new BadRequestError('Invalid cursor.', [{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
+      const page = await prisma.submission.findMany({
+        where: {
+          AND: [
+            visibleTo(viewer),
+            after
+              ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+              : {},
+          ],
+        },
+        include: submissionInclude,
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        take: limit + 1,
+      });
+      const items = page.slice(0, limit);
+      return { items, nextCursor: page.length > limit ? cursorCodec.encode(items[items.length - 1]!) : null };
+    },
+
+    /**
+     * Hard delete (events, results and review go with it by cascade), then end the workflow.
+     * If Temporal cannot be reached the workflow still ends: its next activity finds the
+     * submission gone.
+     */
+    async delete(id: string, viewer: Principal): Promise<boolean> {
+      const submission = await prisma.submission.findFirst({
+        where: { AND: [{ id }, visibleTo(viewer)] },
+        select: { studentId: true, workflowId: true },
+      });
+      if (!submission || !mayDelete(viewer, submission)) return false;
+      await prisma.submission.delete({ where: { id } });
+      await temporal.workflow
+        .getHandle(submission.workflowId)
+        .terminate('submission deleted')
+        .catch((error: unknown) => logger.debug({ err: error, submissionId: id }, 'no running workflow to end'));
+      return true;
     },
 
     startGrading,

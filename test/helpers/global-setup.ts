@@ -1,6 +1,7 @@
 // Starts the real infrastructure once per test run: PostgreSQL (TEST_DATABASE_URL, or an
 // embedded server in a temporary directory), a Temporal dev server (TEST_TEMPORAL_ADDRESS, or
-// one started from the CLI), applies the migrations, and bundles the workflows once.
+// one started from the CLI), Redis (TEST_REDIS_URL, or redis-server on a free port), applies
+// the migrations, and bundles the workflows once.
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { readEnvironment } from '../../src/config/env.ts';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
+import { startRedisServer } from '../../src/embedded/redis.ts';
 import { startTemporalDevServer } from '../../src/embedded/temporal.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';
 import { workflowsPath } from '../../workers/create-grading-worker.ts';
@@ -17,6 +19,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     temporalAddress: string;
+    redisUrl: string;
     workflowBundlePath: string;
   }
 }
@@ -47,12 +50,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     temporalAddress = temporal.address;
   }
 
+  let redisUrl = env.TEST_REDIS_URL;
+  if (!redisUrl) {
+    const redis = await startRedisServer(await freePort());
+    cleanups.unshift(redis.stop);
+    redisUrl = redis.url;
+  }
+
   const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
 
   project.provide('databaseUrl', databaseUrl);
   project.provide('temporalAddress', temporalAddress);
+  project.provide('redisUrl', redisUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
 
   return async () => {

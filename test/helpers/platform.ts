@@ -6,7 +6,9 @@ import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { loadConfig, readEnvironment, type Config } from '../../src/config/env.ts';
 import { createApp } from '../../src/http/app.ts';
-import { createLogger } from '../../src/lib/logger.ts';
+import { loadTokenKeys, type TokenKeys } from '../../src/auth/token-keys.ts';
+import { createLogger, type Logger } from '../../src/lib/logger.ts';
+import { createRedis, type Redis } from '../../src/lib/redis.ts';
 import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
@@ -18,6 +20,8 @@ export interface TestPlatform {
   config: Config;
   prisma: PrismaClient;
   temporal: Client;
+  redis: Redis;
+  tokenKeys: TokenKeys;
   stop: () => Promise<void>;
 }
 
@@ -28,6 +32,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     APP_ENV: 'test',
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
+    REDIS_URL: inject('redisUrl'),
     TEMPORAL_TASK_QUEUE: `grading-test-${randomUUID()}`,
     GRADING_RETRY_INITIAL_SECONDS: '0.05',
     GRADING_RETRY_BACKOFF_CAP_SECONDS: '0.2',
@@ -36,10 +41,12 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 export async function startTestPlatform(
-  options: { scorer?: Scorer; env?: Record<string, string>; worker?: boolean } = {},
+  options: { scorer?: Scorer; env?: Record<string, string>; worker?: boolean; logger?: Logger } = {},
 ): Promise<TestPlatform> {
   installTemporalRuntime(testLogger);
   const config = testConfig(options.env);
+  const tokenKeys = await loadTokenKeys(config);
+  const redis = createRedis(config.redis.url!);
   const prisma = createPrisma(config.database.url!, 5);
   const connection = await Connection.connect({ address: config.temporal.address! });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
@@ -61,19 +68,21 @@ export async function startTestPlatform(
     });
   }
 
-  const app = createApp({ config, prisma, temporal, logger: testLogger });
+  const app = createApp({ config, prisma, temporal, logger: options.logger ?? testLogger, tokenKeys, redis });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as { port: number };
   stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  stops.push(() => connection.close(), () => prisma.$disconnect());
+  stops.push(() => connection.close(), () => prisma.$disconnect(), async () => redis.disconnect());
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     config,
     prisma,
     temporal,
+    redis,
+    tokenKeys,
     async stop() {
       for (const stop of stops) await stop();
     },

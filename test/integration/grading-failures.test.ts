@@ -10,6 +10,7 @@ import { createSubmissionService } from '../../src/submissions/submission.servic
 import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
+import { signedIn } from '../helpers/users.ts';
 
 /** Fails the first `failures` calls, then scores like the baseline; counts every call. */
 class FlakyScorer implements Scorer {
@@ -33,9 +34,10 @@ afterEach(async () => {
 });
 
 async function submit(p: TestPlatform): Promise<{ id: string; workflowId: string }> {
+  const student = await signedIn(p, 'student');
   const res = await fetch(`${p.baseUrl}/submissions`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: student.headers,
     body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
   });
   expect(res.status).toBe(202);

@@ -4,23 +4,26 @@ import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { createSubmissionService } from '../../src/submissions/submission.service.ts';
 import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
+import { signedIn, type TestUser } from '../helpers/users.ts';
 
 let platform: TestPlatform;
+let student: TestUser;
 
 beforeAll(async () => {
   platform = await startTestPlatform();
+  student = await signedIn(platform, 'student');
 });
 afterAll(() => platform?.stop());
 
 const post = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
   fetch(`${platform.baseUrl}/submissions`, {
     method: 'POST',
-    headers,
+    headers: { authorization: student.headers.authorization!, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
 const getJson = async (path: string) => {
-  const res = await fetch(`${platform.baseUrl}${path}`);
+  const res = await fetch(`${platform.baseUrl}${path}`, { headers: { authorization: student.headers.authorization! } });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 };
 
@@ -54,6 +57,7 @@ describe('grading a writing submission end to end', () => {
     expect(events.map((e) => e.toStatus)).toEqual(['pending', 'processing', 'completed']);
     expect(events[0]!.type).toBe('created');
 
+    expect((await platform.prisma.submission.findUniqueOrThrow({ where: { id: accepted.id } })).studentId).toBe(student.id);
     const stored = await platform.prisma.gradingResult.findMany({ where: { submissionId: accepted.id }, include: { criteria: true } });
     expect(stored).toHaveLength(1);
     expect(stored[0]!.criteria).toHaveLength(4);
@@ -124,7 +128,7 @@ describe('bad input is refused with problem+json and stores nothing', () => {
   });
 
   it('when a route does not exist, then the answer is a 404 problem', async () => {
-    const res = await fetch(`${platform.baseUrl}/nope`);
+    const res = await fetch(`${platform.baseUrl}/nope`, { headers: student.headers });
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });

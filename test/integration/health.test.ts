@@ -22,7 +22,7 @@ describe('health and readiness', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; dependencies: Record<string, { status: string; latencyMs: number }> };
     expect(body.status).toBe('ready');
-    expect(Object.keys(body.dependencies).sort()).toEqual(['postgres', 'temporal']);
+    expect(Object.keys(body.dependencies).sort()).toEqual(['postgres', 'redis', 'temporal']);
     for (const dep of Object.values(body.dependencies)) {
       expect(dep.status).toBe('up');
       expect(dep.latencyMs).toBeGreaterThanOrEqual(0);
@@ -38,6 +38,8 @@ describe('health and readiness', () => {
       prisma: platform.prisma,
       temporal: new Client({ connection }),
       logger: testLogger,
+      tokenKeys: platform.tokenKeys,
+      redis: platform.redis,
     });
     const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));

@@ -4,6 +4,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, readEnvironment } from '../../src/config/env.ts';
 
+const production = {
+  DATABASE_URL: 'postgresql://u:p@db:5432/vstep',
+  TEMPORAL_ADDRESS: 'temporal:7233',
+  REDIS_URL: 'redis://redis:6379',
+  JWT_KEYS: '[]',
+  JWT_SIGNING_KID: 'k1',
+};
+
 describe('configuration', () => {
   it('when nothing is set, then local-safe defaults apply', () => {
     const config = loadConfig({});
@@ -23,9 +31,9 @@ describe('configuration', () => {
   });
 
   it.each(['ci', 'staging', 'production'])('when APP_ENV=%s lacks infrastructure URLs, then boot fails fast', (env) => {
-    expect(() => loadConfig({ APP_ENV: env })).toThrow(/DATABASE_URL, TEMPORAL_ADDRESS/);
+    expect(() => loadConfig({ APP_ENV: env })).toThrow(/DATABASE_URL, TEMPORAL_ADDRESS, REDIS_URL, JWT_KEYS, JWT_SIGNING_KID/);
     expect(() =>
-      loadConfig({ APP_ENV: env, DATABASE_URL: 'postgresql://u:p@db:5432/vstep', TEMPORAL_ADDRESS: 'temporal:7233' }),
+      loadConfig({ APP_ENV: env, ...production }),
     ).not.toThrow();
   });
 

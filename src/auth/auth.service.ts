@@ -1,0 +1,83 @@
+import type { PrismaClient } from '../lib/prisma.ts';
+import { ConflictError, UnauthorizedError } from '../http/errors.ts';
+import type { AccessTokens, Role } from './access-tokens.ts';
+import { burnVerification, hashPassword, verifyPassword } from './password.ts';
+import type { RefreshTokens } from './refresh-tokens.ts';
+
+export interface AuthServiceDeps {
+  prisma: PrismaClient;
+  accessTokens: AccessTokens;
+  refreshTokens: RefreshTokens;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+}
+
+export const presentUser = (u: { id: string; email: string; name: string; role: Role }) => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+});
+
+const invalidCredentials = () => new UnauthorizedError('Email or password is incorrect.');
+
+export function createAuthService({ prisma, accessTokens, refreshTokens }: AuthServiceDeps) {
+  async function pair(user: { id: string; role: Role }, refreshToken: string): Promise<TokenPair> {
+    return {
+      accessToken: await accessTokens.sign(user),
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: accessTokens.ttlSeconds,
+    };
+  }
+
+  async function createUser(input: { email: string; password: string; name: string; role: Role }) {
+    const existing = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
+    if (existing) throw new ConflictError('An account with this email already exists.');
+    const user = await prisma.user.create({
+      data: { email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password) },
+    });
+    return presentUser(user);
+  }
+
+  return {
+    createUser,
+
+    register: (input: { email: string; password: string; name: string }) => createUser({ ...input, role: 'student' }),
+
+    async login(email: string, password: string): Promise<TokenPair> {
+      const user = await prisma.user.findUnique({ where: { email } });
+      // Unknown email and wrong password cost the same and answer the same.
+      const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
+      if (!user || !ok) throw invalidCredentials();
+      return pair(user, await refreshTokens.issue(user.id));
+    },
+
+    async refresh(token: string): Promise<TokenPair> {
+      const outcome = await refreshTokens.rotate(token);
+      if (!outcome.ok) {
+        throw new UnauthorizedError(
+          outcome.reason === 'reused'
+            ? 'This refresh token was already used; every session it belongs to has been signed out.'
+            : 'The refresh token is not valid.',
+        );
+      }
+      return pair(outcome.user, outcome.token);
+    },
+
+    logout: (token: string) => refreshTokens.revokeFamilyOf(token),
+
+    async me(userId: string) {
+      const user = await prisma.user.findUnique({ where: { id: userId } });
+      if (!user) throw new UnauthorizedError('The account no longer exists.');
+      return presentUser(user);
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

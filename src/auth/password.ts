@@ -1,0 +1,29 @@
+// Argon2id password hashing with the OWASP-recommended minimum parameters
+// (19 MiB memory, 2 iterations, parallelism 1).
+import argon2 from 'argon2';
+
+export const argon2Options = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, argon2Options);
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummy: Promise<string> | undefined;
+
+/**
+ * Spends the same work as a real verification, for logins with an unknown email, so response
+ * time does not reveal which emails have accounts.
+ */
+export async function burnVerification(password: string): Promise<false> {
+  dummy ??= hashPassword('a password no account has, used only to equalise timing');
+  await verifyPassword(await dummy, password);
+  return false;
+}

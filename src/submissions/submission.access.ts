@@ -1,0 +1,20 @@
+// Who may see which submissions. Anything a principal may not see is reported as missing (404),
+// so submission ids cannot be probed.
+import type { Principal } from '../auth/access-tokens.ts';
+import type { Prisma } from '../lib/prisma.ts';
+
+export function visibleTo(principal: Principal): Prisma.SubmissionWhereInput {
+  switch (principal.role) {
+    case 'admin':
+      return {};
+    case 'student':
+      return { studentId: principal.id };
+    case 'grader':
+      // Graders work on submissions that are, or were, in human review.
+      return { OR: [{ status: 'review_pending' }, { review: { isNot: null } }] };
+  }
+}
+
+export function mayDelete(principal: Principal, submission: { studentId: string | null }): boolean {
+  return principal.role === 'admin' || (principal.role === 'student' && submission.studentId === principal.id);
+}
