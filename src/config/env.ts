@@ -37,6 +37,7 @@ const schema = z.object({
   EMBEDDED_POSTGRES_PORT: int(1, 65535).default(54329),
   EMBEDDED_TEMPORAL_PORT: int(1, 65535).default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: int(1, 65535).default(8233),
+  EMBEDDED_REDIS_PORT: int(1, 65535).default(56379),
 
   GRADING_DEFAULT_MODE: z.enum(['auto', 'hybrid', 'human']).default('auto'),
   GRADING_MAX_RETRIES: int(0, 50).default(3),
@@ -104,6 +105,7 @@ function buildConfig(v: z.infer<typeof schema>) {
       postgresPort: v.EMBEDDED_POSTGRES_PORT,
       temporalPort: v.EMBEDDED_TEMPORAL_PORT,
       temporalUiPort: v.EMBEDDED_TEMPORAL_UI_PORT,
+      redisPort: v.EMBEDDED_REDIS_PORT,
     },
     grading: {
       defaultMode: v.GRADING_DEFAULT_MODE,

@@ -35,6 +35,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     REDIS_URL: inject('redisUrl'),
     TEMPORAL_TASK_QUEUE: `grading-test-${randomUUID()}`,
     GRADING_RETRY_INITIAL_SECONDS: '0.05',
+    // Test files share one Redis and one client IP; rate-limit tests set their own limits.
+    RATE_LIMIT_LOGIN_PER_IP: '1000000',
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: '1000000',
+    RATE_LIMIT_REGISTER_PER_IP: '1000000',
+    RATE_LIMIT_REFRESH_PER_IP: '1000000',
+    RATE_LIMIT_SUBMISSIONS_PER_ACCOUNT: '1000000',
+    RATE_LIMIT_SUBMISSIONS_PER_IP: '1000000',
     GRADING_RETRY_BACKOFF_CAP_SECONDS: '0.2',
     ...overrides,
   });

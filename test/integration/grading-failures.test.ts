@@ -93,6 +93,24 @@ describe('grading when scoring fails', () => {
   });
 });
 
+describe('deleting a submission', () => {
+  it('when a submission is deleted before it is graded, then its workflow is terminated', async () => {
+    platform = await startTestPlatform({ worker: false });
+    const student = await signedIn(platform, 'student');
+    const res = await fetch(`${platform.baseUrl}/submissions`, {
+      method: 'POST',
+      headers: student.headers,
+      body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
+    });
+    const { id, workflowId } = (await res.json()) as { id: string; workflowId: string };
+    const handle = platform.temporal.workflow.getHandle(workflowId);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const del = await fetch(`${platform.baseUrl}/submissions/${id}`, { method: 'DELETE', headers: student.headers });
+    expect(del.status).toBe(204);
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+  });
+});
+
 describe('reconciler', () => {
   it('when a submission was stored but its workflow never started, then the reconciler starts it and it completes', async () => {
     platform = await startTestPlatform();
