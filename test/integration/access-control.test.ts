@@ -87,6 +87,13 @@ const cases: Case[] = [
     request(a, 'POST', '/auth/register', { email: `s-${randomUUID()}@example.com`, password: testPassword, name: 'S' }), {
     anonymous: 201, owner: 201, otherStudent: 201, grader: 201, admin: 201,
   }),
+  ...table('POST /auth/login (valid credentials)', (a) =>
+    request(a, 'POST', '/auth/login', { email: actors.admin.email, password: testPassword }), {
+    anonymous: 200, owner: 200, otherStudent: 200, grader: 200, admin: 200,
+  }),
+  ...table('POST /auth/refresh (unknown token)', (a) => request(a, 'POST', '/auth/refresh', { refreshToken: 'unknown' }), {
+    anonymous: 401, owner: 401, otherStudent: 401, grader: 401, admin: 401,
+  }),
   ...table('POST /auth/logout', (a) => request(a, 'POST', '/auth/logout', { refreshToken: 'unknown' }), {
     anonymous: 204, owner: 204, otherStudent: 204, grader: 204, admin: 204,
   }),

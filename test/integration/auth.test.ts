@@ -62,7 +62,7 @@ describe('registration and login', () => {
     const email = `argon-${Date.now()}@example.com`;
     await call('/auth/register', { body: { email, password: testPassword, name: 'A' } });
     const user = await platform.prisma.user.findUniqueOrThrow({ where: { email } });
-    expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
+    expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(user.passwordHash).not.toContain(testPassword);
   });
 
