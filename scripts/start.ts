@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadConfig, readEnvironment, type Config } from '../src/config/env.ts';
 import { startEmbeddedPostgres } from '../src/embedded/postgres.ts';
 import { findRedisServer, startRedisServer } from '../src/embedded/redis.ts';
+import { assertPortFree, PortInUseError } from '../src/embedded/ports.ts';
 import { startTemporalDevServer, TemporalUnavailableError } from '../src/embedded/temporal.ts';
 import { startApi } from '../src/http/server.ts';
 import { seedDemoAccounts } from '../src/auth/demo-accounts.ts';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
 
   let databaseUrl = config.database.url;
   if (!databaseUrl) {
+    await assertPortFree(config.embedded.postgresPort, 'the embedded PostgreSQL', 'EMBEDDED_POSTGRES_PORT');
     say(`Starting embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir)}/postgres) ...`);
     const pg = await startEmbeddedPostgres({
       dataDir: path.join(dataDir, 'postgres'),
@@ -51,6 +53,8 @@ async function main(): Promise<void> {
   let temporalAddress = config.temporal.address;
   let temporalUi = config.temporal.uiUrl;
   if (!temporalAddress) {
+    await assertPortFree(config.embedded.temporalPort, 'the Temporal dev server', 'EMBEDDED_TEMPORAL_PORT');
+    await assertPortFree(config.embedded.temporalUiPort, 'the Temporal Web UI', 'EMBEDDED_TEMPORAL_UI_PORT');
     say('Starting the Temporal dev server ...');
     const temporal = await startTemporalDevServer({
       cliPath: config.temporal.cliPath,
@@ -67,6 +71,7 @@ async function main(): Promise<void> {
 
   let redisUrl = config.redis.url;
   if (!redisUrl && findRedisServer()) {
+    await assertPortFree(config.embedded.redisPort, 'the local Redis', 'EMBEDDED_REDIS_PORT');
     const redis = await startRedisServer(config.embedded.redisPort);
     stops.push({ name: 'Redis', stop: redis.stop });
     redisUrl = redis.url;
@@ -96,7 +101,8 @@ async function main(): Promise<void> {
   stops.push({
     name: 'worker',
     stop: async () => {
-      worker.shutdown();
+      // On SIGINT/SIGTERM the Temporal runtime has usually begun draining the worker already.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerDone;
       await connection.close();
     },
@@ -129,7 +135,9 @@ process.once('SIGTERM', () => void shutdown(0));
 
 main().catch(async (error: unknown) => {
   const message =
-    error instanceof TemporalUnavailableError || (error instanceof Error && error.name === 'ConfigError')
+    error instanceof TemporalUnavailableError ||
+    error instanceof PortInUseError ||
+    (error instanceof Error && error.name === 'ConfigError')
       ? error.message
       : error instanceof Error
         ? (error.stack ?? error.message)
