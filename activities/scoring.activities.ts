@@ -1,12 +1,36 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { levelFor, overallScore, type WritingTask } from '../src/domain/scores.ts';
 import type { PrismaClient } from '../src/lib/prisma.ts';
-import { UnscorableResponseError, type Scorer } from '../src/scoring/scorer.ts';
+import {
+  MalformedOutputError,
+  ProviderRejectedError,
+  ProviderUnavailableError,
+  UnscorableResponseError,
+  type Scorer,
+} from '../src/scoring/scorer.ts';
 import { failureTypes, type ScoreDraft } from '../workflows/grade-submission.types.ts';
 
 export interface ScoringDeps {
   prisma: PrismaClient;
   scorer: Scorer;
+}
+
+/**
+ * Scorer errors as Temporal failures: unusable input and rejected requests never retry; an
+ * unavailable provider retries, after its Retry-After when it gave one; malformed output retries.
+ */
+export function asScoringFailure(error: unknown): unknown {
+  if (error instanceof UnscorableResponseError) return ApplicationFailure.nonRetryable(error.message, failureTypes.unscorable);
+  if (error instanceof ProviderRejectedError) return ApplicationFailure.nonRetryable(error.message, 'ProviderRejected');
+  if (error instanceof ProviderUnavailableError) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'ProviderUnavailable',
+      ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+    });
+  }
+  if (error instanceof MalformedOutputError) return ApplicationFailure.retryable(error.message, 'MalformedOutput');
+  return error;
 }
 
 export function createScoringActivities({ prisma, scorer }: ScoringDeps) {
@@ -34,10 +58,7 @@ export function createScoringActivities({ prisma, scorer }: ScoringDeps) {
           text: submission.text,
         });
       } catch (error) {
-        if (error instanceof UnscorableResponseError) {
-          throw ApplicationFailure.nonRetryable(error.message, failureTypes.unscorable);
-        }
-        throw error;
+        throw asScoringFailure(error);
       }
       const overall = overallScore(outcome.criteria);
       return {

@@ -47,7 +47,11 @@ const schema = z.object({
   GRADING_SLA_WRITING_SECONDS: int(1, 604_800).default(1200),
   GRADING_SLA_SPEAKING_SECONDS: int(1, 604_800).default(3600),
 
-  SCORING_PROVIDER: z.enum(['offline']).default('offline'),
+  SCORING_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto'),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(60),
 
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
 
@@ -115,7 +119,21 @@ function buildConfig(v: z.infer<typeof schema>) {
       activityTimeoutSeconds: v.GRADING_ACTIVITY_TIMEOUT_SECONDS,
       slaSeconds: { writing: v.GRADING_SLA_WRITING_SECONDS, speaking: v.GRADING_SLA_SPEAKING_SECONDS },
     },
-    scoring: { provider: v.SCORING_PROVIDER },
+    scoring: {
+      // auto: the LLM when an endpoint or key is configured, else the offline baseline.
+      provider:
+        v.SCORING_PROVIDER === 'auto'
+          ? v.OPENAI_API_KEY || v.OPENAI_BASE_URL
+            ? ('openai' as const)
+            : ('offline' as const)
+          : v.SCORING_PROVIDER,
+      openai: {
+        apiKey: v.OPENAI_API_KEY,
+        baseUrl: v.OPENAI_BASE_URL,
+        model: v.OPENAI_MODEL,
+        timeoutSeconds: v.OPENAI_TIMEOUT_SECONDS,
+      },
+    },
     redis: { url: v.REDIS_URL },
     auth: {
       issuer: v.JWT_ISSUER,

@@ -34,6 +34,8 @@ export interface ScoringOutcome {
   model: string | null;
   /** Version of the scorer (prompt and rubric for LLM scorers, feature set for the baseline). */
   version: string;
+  /** Tokens spent, for scorers that call a model. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 export interface Scorer {
@@ -44,4 +46,26 @@ export interface Scorer {
 /** A failure that retrying cannot fix (e.g. unusable input). */
 export class UnscorableResponseError extends Error {
   override name = 'UnscorableResponseError';
+}
+
+/** The provider is unavailable for now (429, 5xx, timeout, connection): worth retrying. */
+export class ProviderUnavailableError extends Error {
+  override name = 'ProviderUnavailableError';
+  constructor(
+    message: string,
+    /** How long the provider asked us to wait (Retry-After), if it said. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The provider refused the request itself (bad key, unknown model, invalid request): retrying cannot help. */
+export class ProviderRejectedError extends Error {
+  override name = 'ProviderRejectedError';
+}
+
+/** The provider answered, but not with a usable result (bad JSON, scores off the grid): may succeed on retry. */
+export class MalformedOutputError extends Error {
+  override name = 'MalformedOutputError';
 }

@@ -46,4 +46,13 @@ describe('configuration', () => {
     expect(config.http.port).toBe(5000);
     expect(config.log.level).toBe('debug');
   });
+
+  it.each([
+    [{}, 'offline'],
+    [{ OPENAI_API_KEY: 'sk-x' }, 'openai'],
+    [{ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }, 'openai'],
+    [{ OPENAI_API_KEY: 'sk-x', SCORING_PROVIDER: 'offline' }, 'offline'],
+  ])('when the scoring settings are %j, then the scorer is %s', (env, provider) => {
+    expect(loadConfig(env).scoring.provider).toBe(provider);
+  });
 });
