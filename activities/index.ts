@@ -1,6 +1,7 @@
 // createActivities(deps): every activity the grading worker runs, with its dependencies
 // injected so tests pass in what they need.
 import { createPersistenceActivities, type PersistenceDeps } from './persistence.activities.ts';
+import { createReviewActivities } from './review.activities.ts';
 import { createScoringActivities, type ScoringDeps } from './scoring.activities.ts';
 
 export type ActivityDeps = PersistenceDeps & ScoringDeps;
@@ -8,6 +9,7 @@ export type ActivityDeps = PersistenceDeps & ScoringDeps;
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPersistenceActivities(deps),
+    ...createReviewActivities(deps),
     ...createScoringActivities(deps),
   };
 }

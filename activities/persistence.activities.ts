@@ -28,11 +28,15 @@ export async function asActivityFailure<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function resultRows(submissionId: string, draft: ScoreDraft): Prisma.GradingResultCreateInput {
+export function resultRows(
+  submissionId: string,
+  draft: ScoreDraft,
+  { isFinal = true, reasons = [] as string[] } = {},
+): Prisma.GradingResultCreateInput {
   return {
     submission: { connect: { id: submissionId } },
     source: 'ai',
-    isFinal: true,
+    isFinal,
     overall: draft.overall,
     level: draft.level,
     feedback: draft.feedback,
@@ -40,7 +44,7 @@ function resultRows(submissionId: string, draft: ScoreDraft): Prisma.GradingResu
     model: draft.model,
     scorerVersion: draft.version,
     confidence: draft.confidence,
-    routing: { needsReview: false, reasons: [], flags: draft.flags },
+    routing: { needsReview: !isFinal, reasons, flags: draft.flags },
     criteria: {
       create: Object.entries(draft.criteria).map(([criterion, a]) => ({
         criterion,

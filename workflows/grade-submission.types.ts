@@ -1,5 +1,7 @@
 // Types shared by the workflow, its activities and the API that starts it. Workflows carry ids
 // and small decisions only; essays, audio and transcripts stay in Postgres.
+import type { ReviewPriority, RoutingRules } from '../src/domain/routing.ts';
+import type { GradingMode, Skill } from '../src/domain/scores.ts';
 import type { CriterionAssessment } from '../src/scoring/scorer.ts';
 
 export const gradeSubmissionWorkflowType = 'gradeSubmission';
@@ -12,6 +14,10 @@ export interface GradingPolicy {
   retryInitialSeconds: number;
   retryBackoffCapSeconds: number;
   activityTimeoutSeconds: number;
+  // The fields below exist from the review release on; older histories lack them.
+  routing?: RoutingRules;
+  reviewDueSeconds?: number;
+  secondOpinion?: boolean;
 }
 
 export interface GradeSubmissionInput {
@@ -19,13 +25,38 @@ export interface GradeSubmissionInput {
   policy: GradingPolicy;
   /** Correlation id of the HTTP request that created the submission. */
   requestId?: string;
+  skill?: Skill;
+  mode?: GradingMode;
+  /** The SLA deadline (ISO 8601), counted from submission. */
+  deadlineAt?: string;
 }
 
 export interface GradeSubmissionOutput {
   submissionId: string;
   status: 'completed' | 'failed' | 'deleted';
   overall?: number;
+  source?: 'ai' | 'human';
 }
+
+/** What a grader submits to finish a review (the completeReview update's argument). */
+export interface ReviewDecision {
+  graderId: string;
+  criteria: Record<string, { score: number; feedback?: string }>;
+  feedback?: string;
+}
+
+/** Live state of a grading, answered by the `gradingState` query. */
+export interface GradingState {
+  phase: 'starting' | 'scoring' | 'awaiting_review' | 'finishing' | 'completed' | 'failed';
+  slaBreached: boolean;
+  review: { reviewId: string; priority: ReviewPriority; reasons: string[]; dueAt: string; escalated: boolean } | null;
+  overall: number | null;
+}
+
+export const reviewFailureTypes = {
+  invalidScores: 'InvalidScores',
+  notAwaitingReview: 'NotAwaitingReview',
+} as const;
 
 /** What a scorer produced, in the shape the persistence activity stores. */
 export interface ScoreDraft {

@@ -1,13 +1,38 @@
 // GradeSubmission: one durable workflow per submission (id grade-<submissionId>).
 // It holds decisions and timers only; every side effect is an activity.
-import { ActivityFailure, ApplicationFailure, log, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineUpdate,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+} from '@temporalio/workflow';
 import type { GradingActivities } from '../activities/index.ts';
+import { priorityFor, route } from '../src/domain/routing.ts';
+import { criteriaFor, isValidScore, type Skill } from '../src/domain/scores.ts';
 import {
   failureTypes,
+  reviewFailureTypes,
   type GradeSubmissionInput,
   type GradeSubmissionOutput,
   type GradingPolicy,
+  type GradingState,
+  type ReviewDecision,
+  type ScoreDraft,
 } from './grade-submission.types.ts';
+
+export const completeReviewUpdate = defineUpdate<GradeSubmissionOutput, [ReviewDecision]>('completeReview');
+export const gradingStateQuery = defineQuery<GradingState>('gradingState');
+
+/** Marks histories that include routing, human review and the SLA timer. */
+export const reviewPatch = 'human-review-v1';
 
 const nonRetryable = Object.values(failureTypes);
 
@@ -33,6 +58,8 @@ function activitiesFor(policy: GradingPolicy) {
   };
 }
 
+type Activities = ReturnType<typeof activitiesFor>;
+
 function failureType(error: unknown): string | undefined {
   const cause = error instanceof ActivityFailure ? error.cause : error;
   return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
@@ -43,16 +70,161 @@ function describe(error: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
+const isGone = (error: unknown) => failureType(error) === failureTypes.submissionGone;
+
+/** Checks a grader's decision before it is accepted; a rejection never reaches history. */
+export function validateDecision(decision: ReviewDecision, skill: Skill, state: GradingState): void {
+  if (state.phase !== 'awaiting_review') {
+    throw ApplicationFailure.create({
+      type: reviewFailureTypes.notAwaitingReview,
+      message: state.phase === 'finishing' || state.phase === 'completed' ? 'the review is already completed' : 'the submission is not awaiting review',
+      nonRetryable: true,
+    });
+  }
+  const expected = [...criteriaFor[skill]].sort();
+  const given = Object.keys(decision.criteria ?? {}).sort();
+  const problems: string[] = [];
+  if (expected.join() !== given.join()) problems.push(`criteria must be exactly: ${expected.join(', ')}`);
+  for (const [name, c] of Object.entries(decision.criteria ?? {})) {
+    if (!isValidScore(c?.score)) problems.push(`${name}: score must be 0-10 in steps of 0.5`);
+    if (c?.feedback !== undefined && (typeof c.feedback !== 'string' || c.feedback.length > 2000)) problems.push(`${name}: feedback must be text up to 2000 characters`);
+  }
+  if (decision.feedback !== undefined && (typeof decision.feedback !== 'string' || decision.feedback.length > 4000)) problems.push('feedback must be text up to 4000 characters');
+  if (problems.length) {
+    throw ApplicationFailure.create({ type: reviewFailureTypes.invalidScores, message: problems.join('; '), nonRetryable: true });
+  }
+}
+
 export async function gradeSubmission(input: GradeSubmissionInput): Promise<GradeSubmissionOutput> {
+  const acts = activitiesFor(input.policy);
+  const { routing, reviewDueSeconds } = input.policy;
+  // Histories recorded before human review existed replay the original path.
+  if (!patched(reviewPatch) || !routing || reviewDueSeconds === undefined || !input.mode || !input.deadlineAt) {
+    return gradeWithoutReview(input, acts);
+  }
   const { submissionId } = input;
-  const { provider, store } = activitiesFor(input.policy);
+  const skill = input.skill ?? 'writing';
+  const mode = input.mode;
+  const { provider, store } = acts;
+
+  const state: GradingState = { phase: 'starting', slaBreached: false, review: null, overall: null };
+  let decision: ReviewDecision | undefined;
+  let output: GradeSubmissionOutput | undefined;
+  setHandler(gradingStateQuery, () => state);
+  setHandler(
+    completeReviewUpdate,
+    async (d) => {
+      decision = d;
+      state.phase = 'finishing';
+      await condition(() => output !== undefined);
+      return output!;
+    },
+    { validator: (d) => validateDecision(d, skill, state) },
+  );
+
+  // The SLA timer runs beside grading: a breach is recorded and escalates an open review, and
+  // grading goes on.
+  const slaScope = new CancellationScope();
+  const slaTimer = slaScope
+    .run(async () => {
+      const remaining = Date.parse(input.deadlineAt!) - Date.now();
+      if (remaining > 0) await sleep(remaining);
+      state.slaBreached = true;
+      await store.recordSlaBreach(submissionId);
+      if (state.review && state.phase === 'awaiting_review') {
+        await store.escalateReview(submissionId, 'sla_breached');
+        state.review.priority = 'high';
+        state.review.escalated = true;
+      }
+    })
+    .catch((error: unknown) => {
+      if (!isCancellation(error)) log.warn('SLA timer stopped', { submissionId, error: describe(error) });
+    });
+
+  try {
+    await store.markProcessing(submissionId);
+    state.phase = 'scoring';
+
+    let draft: ScoreDraft | null = null;
+    let scoringFailure: string | undefined;
+    let secondOverall: number | undefined;
+    if (mode !== 'human') {
+      try {
+        draft = await provider.scoreSubmission(submissionId);
+        state.overall = draft.overall;
+      } catch (error) {
+        if (isGone(error) || !(error instanceof ActivityFailure)) throw error;
+        scoringFailure = describe(error);
+      }
+      if (draft && mode === 'hybrid' && input.policy.secondOpinion) {
+        // A second, independent scoring; best effort: its failure is no reason to stop.
+        secondOverall = await provider.scoreSubmission(submissionId).then(
+          (second) => second.overall,
+          (error: unknown) => {
+            if (isGone(error)) throw error;
+            return undefined;
+          },
+        );
+      }
+    }
+
+    if (scoringFailure !== undefined && mode === 'auto') {
+      // Auto mode has no human in the loop: the failure is recorded for an admin to re-drive.
+      log.warn('grading failed', { submissionId, reason: scoringFailure });
+      await store.markFailed(submissionId, `scoring failed: ${scoringFailure}`);
+      state.phase = 'failed';
+      return (output = { submissionId, status: 'failed' });
+    }
+
+    const decisionToRoute = draft
+      ? route({ mode, overall: draft.overall, confidence: draft.confidence, flags: draft.flags, secondOverall }, routing)
+      : { needsReview: true, reasons: [scoringFailure !== undefined ? 'scoring_failed' : 'human_mode'] };
+
+    if (!decisionToRoute.needsReview && draft) {
+      state.phase = 'finishing';
+      await store.completeWithResult(submissionId, draft);
+      state.phase = 'completed';
+      return (output = { submissionId, status: 'completed', overall: draft.overall, source: 'ai' });
+    }
+
+    const reasons = state.slaBreached ? [...decisionToRoute.reasons, 'sla_breached'] : decisionToRoute.reasons;
+    const priority = priorityFor(reasons);
+    const dueAt = new Date(Date.now() + reviewDueSeconds * 1000).toISOString();
+    const { reviewId } = await store.openReview(submissionId, { reasons, priority, dueAt, draft });
+    state.review = { reviewId, priority, reasons, dueAt, escalated: false };
+    state.phase = 'awaiting_review';
+
+    if (!(await condition(() => decision !== undefined, reviewDueSeconds * 1000))) {
+      await store.escalateReview(submissionId, 'review_overdue');
+      state.review.priority = 'high';
+      state.review.escalated = true;
+      await condition(() => decision !== undefined);
+    }
+
+    const { overall } = await store.completeReview(submissionId, decision!);
+    state.overall = overall;
+    state.phase = 'completed';
+    return (output = { submissionId, status: 'completed', overall, source: 'human' });
+  } catch (error) {
+    // Deleted mid-flight: nothing left to grade.
+    if (isGone(error)) return (output = { submissionId, status: 'deleted' });
+    throw error;
+  } finally {
+    slaScope.cancel();
+    await slaTimer;
+  }
+}
+
+/** The path of histories recorded before routing and review: score, then complete or fail. */
+async function gradeWithoutReview(input: GradeSubmissionInput, { provider, store }: Activities): Promise<GradeSubmissionOutput> {
+  const { submissionId } = input;
   try {
     await store.markProcessing(submissionId);
     let draft;
     try {
       draft = await provider.scoreSubmission(submissionId);
     } catch (error) {
-      if (!(error instanceof ActivityFailure) || failureType(error) === failureTypes.submissionGone) throw error;
+      if (!(error instanceof ActivityFailure) || isGone(error)) throw error;
       const reason = `scoring failed: ${describe(error)}`;
       log.warn('grading failed', { submissionId, reason });
       await store.markFailed(submissionId, reason);
@@ -61,8 +233,7 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
     await store.completeWithResult(submissionId, draft);
     return { submissionId, status: 'completed', overall: draft.overall };
   } catch (error) {
-    // Deleted mid-flight: nothing left to grade.
-    if (failureType(error) === failureTypes.submissionGone) return { submissionId, status: 'deleted' };
+    if (isGone(error)) return { submissionId, status: 'deleted' };
     throw error;
   }
 }

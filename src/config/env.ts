@@ -46,6 +46,12 @@ const schema = z.object({
   GRADING_ACTIVITY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(120),
   GRADING_SLA_WRITING_SECONDS: int(1, 604_800).default(1200),
   GRADING_SLA_SPEAKING_SECONDS: int(1, 604_800).default(3600),
+  GRADING_REVIEW_DUE_SECONDS: int(1, 30 * 86_400).default(3600),
+  GRADING_REVIEW_LEASE_SECONDS: int(10, 86_400).default(900),
+  GRADING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  GRADING_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(1),
+  GRADING_BOUNDARY_MARGIN: z.coerce.number().min(0).max(2).default(0.5),
+  GRADING_SECOND_OPINION: z.enum(['true', 'false']).default('false'),
 
   SCORING_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto'),
   OPENAI_API_KEY: optionalString,
@@ -118,6 +124,14 @@ function buildConfig(v: z.infer<typeof schema>) {
       retryBackoffCapSeconds: v.GRADING_RETRY_BACKOFF_CAP_SECONDS,
       activityTimeoutSeconds: v.GRADING_ACTIVITY_TIMEOUT_SECONDS,
       slaSeconds: { writing: v.GRADING_SLA_WRITING_SECONDS, speaking: v.GRADING_SLA_SPEAKING_SECONDS },
+      reviewDueSeconds: v.GRADING_REVIEW_DUE_SECONDS,
+      reviewLeaseSeconds: v.GRADING_REVIEW_LEASE_SECONDS,
+      routing: {
+        minConfidence: v.GRADING_MIN_CONFIDENCE,
+        disagreementMargin: v.GRADING_DISAGREEMENT_MARGIN,
+        boundaryMargin: v.GRADING_BOUNDARY_MARGIN,
+      },
+      secondOpinion: v.GRADING_SECOND_OPINION === 'true',
     },
     scoring: {
       // auto: the LLM when an endpoint or key is configured, else the offline baseline.

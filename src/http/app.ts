@@ -12,6 +12,8 @@ import { healthRoutes } from '../health/health.routes.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import type { Redis } from '../lib/redis.ts';
+import { reviewRoutes } from '../reviews/review.routes.ts';
+import { createReviewService } from '../reviews/review.service.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
@@ -80,6 +82,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(
     submissionRoutes(config, createSubmissionService({ config, prisma, temporal, logger }), accessTokens, limiter),
   );
+  app.use(reviewRoutes(createReviewService({ config, prisma, temporal, logger }), prisma, accessTokens));
 
   app.use(notFound);
   app.use(errorHandler(logger));

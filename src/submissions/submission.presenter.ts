@@ -1,8 +1,35 @@
 // The public JSON shape of a submission (SPEC §8). Decimals become numbers here.
 import type { SubmissionRecord } from './submission.repository.ts';
 
-export function presentSubmission(s: SubmissionRecord, links: { self: string }) {
+type ResultRow = SubmissionRecord['results'][number];
+
+function presentResult(r: ResultRow) {
+  return {
+    overall: Number(r.overall),
+    level: r.level,
+    criteria: Object.fromEntries(
+      [...r.criteria]
+        .sort((a, b) => a.criterion.localeCompare(b.criterion))
+        .map((c) => [c.criterion, { score: Number(c.score), evidence: c.evidence, feedback: c.feedback }]),
+    ),
+    feedback: r.feedback,
+    source: r.source,
+    provider: r.provider,
+    model: r.model,
+    scorerVersion: r.scorerVersion,
+    confidence: r.confidence,
+    routing: r.routing,
+    gradedAt: r.createdAt.toISOString(),
+  };
+}
+
+/**
+ * `result` is the final result. Staff (graders, admins) also see `aiDraft`: the AI result that
+ * was not final (it went to review), with its evidence and routing reasons.
+ */
+export function presentSubmission(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }) {
   const final = s.results.find((r) => r.isFinal) ?? null;
+  const draft = s.results.find((r) => r.source === 'ai' && !r.isFinal) ?? null;
   return {
     id: s.id,
     skill: s.skill,
@@ -16,26 +43,13 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }) 
     workflowId: s.workflowId,
     wordCount: s.wordCount,
     failureReason: s.failureReason,
-    result: final && {
-      overall: Number(final.overall),
-      level: final.level,
-      criteria: Object.fromEntries(
-        [...final.criteria]
-          .sort((a, b) => a.criterion.localeCompare(b.criterion))
-          .map((c) => [c.criterion, { score: Number(c.score), evidence: c.evidence, feedback: c.feedback }]),
-      ),
-      feedback: final.feedback,
-      source: final.source,
-      provider: final.provider,
-      model: final.model,
-      scorerVersion: final.scorerVersion,
-      routing: final.routing,
-      gradedAt: final.createdAt.toISOString(),
-    },
+    result: final && presentResult(final),
+    ...(viewer.staff ? { aiDraft: draft && presentResult(draft) } : {}),
     review: s.review && {
       id: s.review.id,
       priority: s.review.priority,
       status: s.review.status,
+      reasons: s.review.reasons,
       dueAt: s.review.dueAt.toISOString(),
     },
     links,

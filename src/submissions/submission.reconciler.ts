@@ -3,11 +3,12 @@
 // is deterministic, so a second start is a no-op.
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
+import type { StartableSubmission } from './submission.service.ts';
 
 export interface ReconcilerDeps {
   prisma: PrismaClient;
   logger: Logger;
-  startGrading: (submissionId: string, requestId: string | undefined) => Promise<boolean>;
+  startGrading: (submission: StartableSubmission) => Promise<boolean>;
 }
 
 export async function reconcilePending(
@@ -16,14 +17,14 @@ export async function reconcilePending(
 ): Promise<number> {
   const stale = await prisma.submission.findMany({
     where: { status: 'pending', updatedAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
-    select: { id: true, requestId: true },
+    select: { id: true, skill: true, mode: true, deadlineAt: true, requestId: true },
     orderBy: { createdAt: 'asc' },
     take: batch,
   });
   let started = 0;
   for (const s of stale) {
     try {
-      if (await startGrading(s.id, s.requestId ?? undefined)) started++;
+      if (await startGrading(s)) started++;
     } catch (error) {
       logger.warn({ err: error, submissionId: s.id }, 'reconciler could not start grading; will retry');
       break; // Temporal is probably still down; try again on the next tick.

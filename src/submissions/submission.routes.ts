@@ -44,7 +44,8 @@ export function submissionRoutes(
     '/submissions',
     validated({ query: listQuery }, async ({ query }, _req, res) => {
       const page = await service.list(principalOf(res.locals), query);
-      res.json({ items: page.items.map((s) => presentSubmission(s, selfLink(s.id))), nextCursor: page.nextCursor });
+      const staff = principalOf(res.locals).role !== 'student';
+      res.json({ items: page.items.map((s) => presentSubmission(s, selfLink(s.id), { staff })), nextCursor: page.nextCursor });
     }),
   );
 
@@ -53,7 +54,8 @@ export function submissionRoutes(
     validated({ params: submissionIdParams }, async ({ params }, _req, res) => {
       const submission = await service.getVisible(params.id, principalOf(res.locals));
       if (!submission) throw new NotFoundError('No submission with this id.');
-      res.json(presentSubmission(submission, selfLink(submission.id)));
+      const viewer = principalOf(res.locals);
+      res.json(presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
     }),
   );
 

@@ -5,10 +5,10 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Config } from '../config/env.ts';
-import type { GradingMode } from '../domain/scores.ts';
+import type { GradingMode, Skill } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import { BadRequestError, ValidationError } from '../http/errors.ts';
+import { BadRequestError } from '../http/errors.ts';
 import { words } from '../scoring/text-features.ts';
 import {
   gradeSubmissionWorkflowType,
@@ -28,8 +28,14 @@ export interface SubmissionServiceDeps {
   logger: Logger;
 }
 
-/** Modes whose human-review step is available in this release. */
-const supportedModes: readonly GradingMode[] = ['auto'];
+/** What starting a grading needs to know about a submission. */
+export interface StartableSubmission {
+  id: string;
+  skill: Skill;
+  mode: GradingMode;
+  deadlineAt: Date;
+  requestId: string | null;
+}
 
 export function gradingPolicy(config: Config): GradingPolicy {
   const g = config.grading;
@@ -38,16 +44,26 @@ export function gradingPolicy(config: Config): GradingPolicy {
     retryInitialSeconds: g.retryInitialSeconds,
     retryBackoffCapSeconds: g.retryBackoffCapSeconds,
     activityTimeoutSeconds: g.activityTimeoutSeconds,
+    routing: g.routing,
+    reviewDueSeconds: g.reviewDueSeconds,
+    secondOpinion: g.secondOpinion,
   };
 }
 
 export function createSubmissionService({ config, prisma, temporal, logger }: SubmissionServiceDeps) {
   /** Starts the submission's workflow; false when it was already started. */
-  async function startGrading(submissionId: string, requestId: string | undefined): Promise<boolean> {
-    const input: GradeSubmissionInput = { submissionId, policy: gradingPolicy(config), requestId };
+  async function startGrading(submission: StartableSubmission): Promise<boolean> {
+    const input: GradeSubmissionInput = {
+      submissionId: submission.id,
+      policy: gradingPolicy(config),
+      requestId: submission.requestId ?? undefined,
+      skill: submission.skill,
+      mode: submission.mode,
+      deadlineAt: submission.deadlineAt.toISOString(),
+    };
     try {
       await temporal.workflow.start(gradeSubmissionWorkflowType, {
-        workflowId: workflowIdFor(submissionId),
+        workflowId: workflowIdFor(submission.id),
         taskQueue: config.temporal.taskQueue,
         args: [input],
         // A finished grading is never repeated; a failed or terminated run may be started anew.
@@ -67,16 +83,10 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
       requestId: string | undefined,
     ): Promise<SubmissionRecord> {
       const mode = body.mode ?? config.grading.defaultMode;
-      if (!supportedModes.includes(mode)) {
-        throw new ValidationError(
-          [{ field: 'mode', message: `grading mode '${mode}' needs human review, which is not available yet; use 'auto'` }],
-          'The requested grading mode is not available.',
-        );
-      }
       const now = new Date();
       const id = randomUUID();
-      await prisma.$transaction(async (tx) => {
-        await tx.submission.create({
+      const created = await prisma.$transaction(async (tx) => {
+        const row = await tx.submission.create({
           data: {
             id,
             studentId,
@@ -95,9 +105,10 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
         await tx.submissionEvent.create({
           data: { submissionId: id, type: 'created', toStatus: 'pending', data: { requestId } },
         });
+        return row;
       });
       try {
-        await startGrading(id, requestId);
+        await startGrading(created);
       } catch (error) {
         // The submission is stored; it stays pending and the reconciler starts it later.
         logger.error({ err: error, submissionId: id }, 'could not start the grading workflow');

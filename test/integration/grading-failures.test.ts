@@ -143,7 +143,7 @@ describe('reconciler', () => {
     // database, so only this submission is asserted on.)
     const startedAgain: string[] = [];
     await reconcilePending(
-      { prisma: platform.prisma, logger: testLogger, startGrading: async (sid) => (startedAgain.push(sid), false) },
+      { prisma: platform.prisma, logger: testLogger, startGrading: async (s) => (startedAgain.push(s.id), false) },
       { olderThanSeconds: 0 },
     );
     expect(startedAgain).not.toContain(id);

@@ -63,7 +63,7 @@ describe('grading a writing submission end to end', () => {
     expect(stored[0]!.criteria).toHaveLength(4);
 
     const history = await platform.temporal.workflow.getHandle(accepted.workflowId).result();
-    expect(history).toEqual({ submissionId: accepted.id, status: 'completed', overall: result.overall });
+    expect(history).toEqual({ submissionId: accepted.id, status: 'completed', overall: result.overall, source: 'ai' });
   });
 
   it('when grading is started again for a completed submission, then it is refused and nothing is graded twice', async () => {
@@ -74,7 +74,8 @@ describe('grading a writing submission end to end', () => {
     const firstRun = (await handle.describe()).runId;
 
     const service = createSubmissionService({ ...platform, logger: testLogger });
-    expect(await service.startGrading(id, undefined)).toBe(false);
+    const row = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(await service.startGrading(row)).toBe(false);
 
     expect((await platform.temporal.workflow.getHandle(workflowId).describe()).runId).toBe(firstRun);
     expect(await platform.prisma.gradingResult.count({ where: { submissionId: id } })).toBe(1);
@@ -91,7 +92,7 @@ describe('bad input is refused with problem+json and stores nothing', () => {
     ['a speaking task as JSON', { ...valid, skill: 'speaking' }, 422, 'skill'],
     ['an unknown field', { ...valid, score: 10 }, 422, ''],
     ['an essay over the size limit', { ...valid, text: 'word '.repeat(4001) }, 422, 'text'],
-    ['a mode whose review step is not available', { ...valid, mode: 'hybrid' }, 422, 'mode'],
+    ['an unknown grading mode', { ...valid, mode: 'robot' }, 422, 'mode'],
     ['a non-UUID attempt id', { ...valid, attemptId: 'abc' }, 422, 'attemptId'],
   ])('when the body has %s, then the answer is %i naming the field', async (_case, body, status, field) => {
     const before = await platform.prisma.submission.count();

@@ -1,0 +1,115 @@
+// Activities of the human-review step. Each is safe to retry: review tasks are unique per
+// submission, results unique per (submission, source), status moves idempotent.
+import type { ReviewPriority } from '../src/domain/routing.ts';
+import { criteriaFor, levelFor, overallScore, type Skill } from '../src/domain/scores.ts';
+import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
+import { transition } from '../src/submissions/submission.repository.ts';
+import type { ReviewDecision, ScoreDraft } from '../workflows/grade-submission.types.ts';
+import { asActivityFailure, resultRows } from './persistence.activities.ts';
+
+export interface ReviewDeps {
+  prisma: PrismaClient;
+}
+
+export interface OpenReviewInput {
+  reasons: string[];
+  priority: ReviewPriority;
+  dueAt: string;
+  /** The AI draft, kept for the grader and for audit; null when there is none. */
+  draft: ScoreDraft | null;
+}
+
+const event = (tx: Prisma.TransactionClient, submissionId: string, type: string, data: Prisma.InputJsonValue) =>
+  tx.submissionEvent.create({ data: { submissionId, type, data } });
+
+export function createReviewActivities({ prisma }: ReviewDeps) {
+  return {
+    async openReview(submissionId: string, input: OpenReviewInput): Promise<{ reviewId: string }> {
+      return asActivityFailure(() =>
+        prisma.$transaction(async (tx) => {
+          const existing = await tx.reviewTask.findUnique({ where: { submissionId }, select: { id: true } });
+          if (existing) return { reviewId: existing.id };
+          if (input.draft) {
+            await tx.gradingResult.create({
+              data: { ...resultRows(submissionId, input.draft, { isFinal: false, reasons: input.reasons }) },
+            });
+          }
+          const review = await tx.reviewTask.create({
+            data: { submissionId, priority: input.priority, reasons: input.reasons, dueAt: new Date(input.dueAt) },
+          });
+          await transition(tx, submissionId, 'review_pending', {
+            eventData: { reviewId: review.id, priority: input.priority, reasons: input.reasons },
+          });
+          return { reviewId: review.id };
+        }),
+      );
+    },
+
+    /** Raises an open review to high priority (overdue or SLA breached); recorded once per reason. */
+    async escalateReview(submissionId: string, reason: 'review_overdue' | 'sla_breached'): Promise<void> {
+      await asActivityFailure(() =>
+        prisma.$transaction(async (tx) => {
+          const review = await tx.reviewTask.findUnique({ where: { submissionId } });
+          if (!review || review.status === 'completed' || review.reasons.includes(reason)) return;
+          await tx.reviewTask.update({
+            where: { id: review.id },
+            data: { priority: 'high', reasons: { push: reason } },
+          });
+          await event(tx, submissionId, 'review_escalated', { reviewId: review.id, reason, from: review.priority, to: 'high' });
+        }),
+      );
+    },
+
+    async recordSlaBreach(submissionId: string): Promise<void> {
+      await asActivityFailure(() =>
+        prisma.$transaction(async (tx) => {
+          const marked = await tx.submission.updateMany({ where: { id: submissionId, slaBreached: false }, data: { slaBreached: true } });
+          if (marked.count === 1) await event(tx, submissionId, 'sla_breached', {});
+        }),
+      );
+    },
+
+    /** Stores the grader's result as final (the AI draft stays beside it) and completes. */
+    async completeReview(submissionId: string, decision: ReviewDecision): Promise<{ overall: number }> {
+      return asActivityFailure(() =>
+        prisma.$transaction(async (tx) => {
+          const submission = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { skill: true } });
+          const names = criteriaFor[submission.skill as Skill];
+          const criteria = Object.fromEntries(names.map((n) => [n, decision.criteria[n]!]));
+          const overall = overallScore(criteria);
+          const moved = await transition(tx, submissionId, 'completed', {
+            idempotent: true,
+            eventData: { overall, level: levelFor(overall), source: 'human', graderId: decision.graderId },
+          });
+          if (!moved) return { overall };
+          await tx.gradingResult.create({
+            data: {
+              submission: { connect: { id: submissionId } },
+              source: 'human',
+              isFinal: true,
+              overall,
+              level: levelFor(overall),
+              feedback: decision.feedback ?? '',
+              provider: 'human',
+              scorerVersion: 'human-review',
+              graderId: decision.graderId,
+              criteria: {
+                create: names.map((criterion) => ({
+                  criterion,
+                  score: decision.criteria[criterion]!.score,
+                  evidence: [],
+                  feedback: decision.criteria[criterion]!.feedback ?? null,
+                })),
+              },
+            },
+          });
+          await tx.reviewTask.update({
+            where: { submissionId },
+            data: { status: 'completed', completedAt: new Date(), leaseExpiresAt: null },
+          });
+          return { overall };
+        }),
+      );
+    },
+  };
+}

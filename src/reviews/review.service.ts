@@ -1,0 +1,111 @@
+// The grader's review queue. Claims are leases: a claim expires after GRADING_REVIEW_LEASE_SECONDS
+// unless renewed, so an abandoned review returns to the queue. Completion goes to the running
+// workflow as a Workflow Update, whose validator has the last word on the scores.
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Principal } from '../auth/access-tokens.ts';
+import type { Config } from '../config/env.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Prisma, PrismaClient } from '../lib/prisma.ts';
+import type { ReviewTask } from '../generated/prisma/client.ts';
+import { completeReviewUpdate } from '../../workflows/grade-submission.workflow.ts';
+import { reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../../workflows/grade-submission.types.ts';
+
+export interface ReviewServiceDeps {
+  config: Config;
+  prisma: PrismaClient;
+  temporal: Client;
+  logger: Logger;
+}
+
+const priorities = ['high', 'medium', 'low'] as const;
+
+export function createReviewService({ config, prisma, temporal }: ReviewServiceDeps) {
+  const leaseMs = config.grading.reviewLeaseSeconds * 1000;
+
+  async function explainRefusal(id: string, grader: Principal): Promise<never> {
+    const review = await prisma.reviewTask.findUnique({ where: { id } });
+    if (!review) throw new NotFoundError('No review with this id.');
+    if (review.status === 'completed') throw new ConflictError('This review is already completed.');
+    if (review.status === 'cancelled') throw new ConflictError('This review was cancelled.');
+    if (review.claimedById && review.claimedById !== grader.id) {
+      throw new ConflictError(`Another grader holds this review until ${review.leaseExpiresAt?.toISOString()}.`);
+    }
+    throw new ConflictError('Claim this review first (your claim may have expired).');
+  }
+
+  /** The review if `grader` holds an unexpired claim on it. */
+  async function heldBy(id: string, grader: Principal): Promise<ReviewTask> {
+    const review = await prisma.reviewTask.findFirst({
+      where: { id, status: 'claimed', claimedById: grader.id, leaseExpiresAt: { gt: new Date() } },
+    });
+    return review ?? explainRefusal(id, grader);
+  }
+
+  return {
+    async list(query: { status?: 'open' | 'claimed' | 'completed'; priority?: 'low' | 'medium' | 'high'; limit: number }) {
+      const active: Prisma.ReviewTaskWhereInput = query.status ? { status: query.status } : { status: { in: ['open', 'claimed'] } };
+      const [items, grouped] = await Promise.all([
+        prisma.reviewTask.findMany({
+          where: { ...active, ...(query.priority ? { priority: query.priority } : {}) },
+          // Enum order is low < medium < high, so descending puts high first.
+          orderBy: [{ priority: 'desc' }, { dueAt: 'asc' }, { createdAt: 'asc' }],
+          take: query.limit,
+        }),
+        prisma.reviewTask.groupBy({ by: ['priority'], where: active, _count: { _all: true } }),
+      ]);
+      const counts = Object.fromEntries(priorities.map((p) => [p, grouped.find((g) => g.priority === p)?._count._all ?? 0]));
+      return { items, counts };
+    },
+
+    /** Claims (or renews) a lease on an open review, or one whose lease has run out. */
+    async claim(id: string, grader: Principal): Promise<ReviewTask> {
+      const now = new Date();
+      const claimed = await prisma.reviewTask.updateMany({
+        where: {
+          id,
+          OR: [
+            { status: 'open' },
+            { status: 'claimed', claimedById: grader.id },
+            { status: 'claimed', leaseExpiresAt: { lt: now } },
+          ],
+        },
+        data: { status: 'claimed', claimedById: grader.id, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+      });
+      if (claimed.count === 0) return explainRefusal(id, grader);
+      return prisma.reviewTask.findUniqueOrThrow({ where: { id } });
+    },
+
+    async release(id: string, grader: Principal): Promise<ReviewTask> {
+      const released = await prisma.reviewTask.updateMany({
+        where: { id, status: 'claimed', claimedById: grader.id },
+        data: { status: 'open', claimedById: null, leaseExpiresAt: null },
+      });
+      if (released.count === 0) return explainRefusal(id, grader);
+      return prisma.reviewTask.findUniqueOrThrow({ where: { id } });
+    },
+
+    /** Delivers the grader's scores to the running workflow; returns the completed submission id. */
+    async complete(id: string, grader: Principal, body: Omit<ReviewDecision, 'graderId'>): Promise<string> {
+      const review = await heldBy(id, grader);
+      const handle = temporal.workflow.getHandle(workflowIdFor(review.submissionId));
+      try {
+        await handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: grader.id, ...body }] });
+      } catch (error) {
+        const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+        if (cause instanceof ApplicationFailure && cause.type === reviewFailureTypes.invalidScores) {
+          throw new BadRequestError(`The scores were not accepted: ${cause.message}.`);
+        }
+        if (cause instanceof ApplicationFailure && cause.type === reviewFailureTypes.notAwaitingReview) {
+          throw new ConflictError(`This review cannot be completed: ${cause.message}.`);
+        }
+        if (error instanceof WorkflowNotFoundError) throw new ConflictError('This review is already completed.');
+        throw error;
+      }
+      return review.submissionId;
+    },
+  };
+}
+
+export type ReviewService = ReturnType<typeof createReviewService>;
