@@ -68,5 +68,17 @@ export function submissionRoutes(
     }),
   );
 
+  router.post(
+    '/admin/submissions/:id/retry',
+    authenticate(accessTokens),
+    requireRole('admin'),
+    validated({ params: submissionIdParams }, async ({ params }, _req, res) => {
+      const submission = await service.retry(params.id, principalOf(res.locals));
+      if (!submission) throw new NotFoundError('No submission with this id.');
+      const links = selfLink(submission.id);
+      res.status(202).location(links.self).json(presentSubmission(submission, links, { staff: true }));
+    }),
+  );
+
   return router;
 }

@@ -8,7 +8,7 @@ import type { Config } from '../config/env.ts';
 import type { GradingMode, Skill } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import { BadRequestError } from '../http/errors.ts';
+import { BadRequestError, ConflictError } from '../http/errors.ts';
 import { words } from '../scoring/text-features.ts';
 import {
   gradeSubmissionWorkflowType,
@@ -17,7 +17,7 @@ import {
   type GradingPolicy,
 } from '../../workflows/grade-submission.types.ts';
 import type { Principal } from '../auth/access-tokens.ts';
-import { findSubmission, submissionInclude, type SubmissionRecord } from './submission.repository.ts';
+import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
 import { mayDelete, visibleTo } from './submission.access.ts';
 import { cursorCodec, type CreateWritingSubmission } from './submission.schemas.ts';
 
@@ -51,8 +51,11 @@ export function gradingPolicy(config: Config): GradingPolicy {
 }
 
 export function createSubmissionService({ config, prisma, temporal, logger }: SubmissionServiceDeps) {
-  /** Starts the submission's workflow; false when it was already started. */
-  async function startGrading(submission: StartableSubmission): Promise<boolean> {
+  /**
+   * Starts the submission's workflow; false when it was already started. `redrive` is an admin
+   * re-driving a failed grading, whose earlier run ended normally and would otherwise block it.
+   */
+  async function startGrading(submission: StartableSubmission, { redrive = false } = {}): Promise<boolean> {
     const input: GradeSubmissionInput = {
       submissionId: submission.id,
       policy: gradingPolicy(config),
@@ -67,7 +70,7 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
         taskQueue: config.temporal.taskQueue,
         args: [input],
         // A finished grading is never repeated; a failed or terminated run may be started anew.
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        workflowIdReusePolicy: redrive ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       });
       return true;
     } catch (error) {
@@ -161,6 +164,27 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
     },
 
     startGrading,
+
+    /** Admin re-drive: failed -> pending (recorded), then a new grading run. */
+    async retry(id: string, admin: Principal): Promise<SubmissionRecord | null> {
+      const submission = await prisma.submission.findUnique({ where: { id } });
+      if (!submission) return null;
+      if (submission.status !== 'failed') {
+        throw new ConflictError(`Only failed submissions can be re-driven; this one is ${submission.status}.`);
+      }
+      await prisma.$transaction((tx) =>
+        transition(tx, id, 'pending', {
+          set: { failureReason: null },
+          eventData: { redrivenBy: admin.id, previousFailure: submission.failureReason },
+        }),
+      );
+      try {
+        await startGrading(submission, { redrive: true });
+      } catch (error) {
+        logger.error({ err: error, submissionId: id }, 'could not start the re-driven grading; the reconciler will');
+      }
+      return findSubmission(prisma, id);
+    },
   };
 }
 

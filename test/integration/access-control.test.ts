@@ -76,6 +76,21 @@ const cases: Case[] = [
   ...table('DELETE /submissions/:id', async (a) => request(a, 'DELETE', `/submissions/${await ownedSubmission()}`), {
     anonymous: 401, owner: 204, otherStudent: 404, grader: 403, admin: 204,
   }),
+  ...table('POST /admin/submissions/:id/retry (completed)', async (a) => request(a, 'POST', `/admin/submissions/${await ownedSubmission()}/retry`), {
+    anonymous: 401, owner: 403, otherStudent: 403, grader: 403, admin: 409,
+  }),
+  ...table('GET /reviews', (a) => request(a, 'GET', '/reviews'), {
+    anonymous: 401, owner: 403, otherStudent: 403, grader: 200, admin: 200,
+  }),
+  ...table('POST /reviews/:id/claim (unknown)', (a) => request(a, 'POST', `/reviews/${randomUUID()}/claim`), {
+    anonymous: 401, owner: 403, otherStudent: 403, grader: 404, admin: 403,
+  }),
+  ...table('POST /reviews/:id/release (unknown)', (a) => request(a, 'POST', `/reviews/${randomUUID()}/release`), {
+    anonymous: 401, owner: 403, otherStudent: 403, grader: 404, admin: 403,
+  }),
+  ...table('POST /reviews/:id/complete (unknown)', (a) => request(a, 'POST', `/reviews/${randomUUID()}/complete`, { criteria: {} }), {
+    anonymous: 401, owner: 403, otherStudent: 403, grader: 404, admin: 403,
+  }),
   ...table('GET /me', (a) => request(a, 'GET', '/me'), {
     anonymous: 401, owner: 200, otherStudent: 200, grader: 200, admin: 200,
   }),

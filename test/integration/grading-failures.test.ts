@@ -93,6 +93,38 @@ describe('grading when scoring fails', () => {
   });
 });
 
+describe('admin re-drive', () => {
+  it('when an admin re-drives a failed submission, then it is graded again and completes; anything else is refused', async () => {
+    const scorer = new FlakyScorer(1);
+    platform = await startTestPlatform({ scorer, env: { GRADING_MAX_RETRIES: '0' } });
+    const { id, workflowId } = await submit(platform);
+    await platform.temporal.workflow.getHandle(workflowId).result();
+    expect((await platform.prisma.submission.findUniqueOrThrow({ where: { id } })).status).toBe('failed');
+
+    const [admin, student] = await Promise.all([signedIn(platform, 'admin'), signedIn(platform, 'student')]);
+    const retry = (who: typeof admin) => fetch(`${platform!.baseUrl}/admin/submissions/${id}/retry`, { method: 'POST', headers: who.headers });
+    expect((await retry(student)).status).toBe(403);
+    const res = await retry(admin);
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { failureReason: unknown }).failureReason).toBeNull();
+
+    const outcome = await eventually(
+      async () => {
+        const row = await platform!.prisma.submission.findUniqueOrThrow({ where: { id } });
+        return row.status === 'completed' ? row : undefined;
+      },
+      { what: 're-driven grading to complete' },
+    );
+    expect(outcome.status).toBe('completed');
+    expect(scorer.calls).toBe(2);
+    const events = await listEvents(platform.prisma, id);
+    expect(events.filter((e) => e.toStatus).map((e) => e.toStatus)).toEqual(['pending', 'processing', 'failed', 'pending', 'processing', 'completed']);
+    expect(events.find((e) => e.fromStatus === 'failed')!.data).toMatchObject({ redrivenBy: admin.id });
+    expect((await retry(admin)).status).toBe(409);
+    expect((await fetch(`${platform.baseUrl}/admin/submissions/00000000-0000-4000-8000-000000000000/retry`, { method: 'POST', headers: admin.headers })).status).toBe(404);
+  });
+});
+
 describe('deleting a submission', () => {
   it('when a submission is deleted before it is graded, then its workflow is terminated', async () => {
     platform = await startTestPlatform({ worker: false });
