@@ -2,6 +2,7 @@
 // Temporal dev server with its Web UI, Redis when redis-server is installed, migrations, the
 // API and a grading worker. With DATABASE_URL / TEMPORAL_ADDRESS / REDIS_URL set, it uses
 // those servers and starts none. Ctrl-C stops all.
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, readEnvironment, type Config } from '../src/config/env.ts';
 import { startEmbeddedPostgres } from '../src/embedded/postgres.ts';
@@ -12,6 +13,7 @@ import { startApi } from '../src/http/server.ts';
 import { seedDemoAccounts } from '../src/auth/demo-accounts.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createPrisma } from '../src/lib/prisma.ts';
+import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
 import { applyMigrations } from '../src/lib/schema-engine.ts';
 import { connectTemporalClient } from '../src/lib/temporal.ts';
@@ -23,10 +25,37 @@ import { createGradingWorker } from '../workers/create-grading-worker.ts';
 const say = (message: string) => process.stdout.write(`${message}\n`);
 const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
 
-async function shutdown(code: number): Promise<never> {
+let stopping = false;
+
+/**
+ * Each step gets a bounded time. Ctrl-C in a terminal signals the embedded servers too, so the
+ * Temporal server may be gone before the worker has drained; waiting on it would take minutes.
+ */
+const stepTimeoutMs = 8000;
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  let clean = true;
   for (const { name, stop } of stops.reverse()) {
-    await stop().catch((error: unknown) => say(`  (stopping ${name} failed: ${error instanceof Error ? error.message : error})`));
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      stop().then(
+        () => 'done' as const,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ),
+      new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), stepTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') say(`  (${name} did not stop within ${stepTimeoutMs / 1000} s; moving on)`);
+    else if (outcome !== 'done') {
+      clean = false;
+      say(`  (stopping ${name} failed: ${outcome})`);
+    }
   }
+  if (code === 0 && clean) say('Stopped.');
   process.exit(code);
 }
 
@@ -36,6 +65,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'vstep' });
   installTemporalRuntime(logger);
   const { dataDir } = config.embedded;
+  await mkdir(dataDir, { recursive: true });
 
   let databaseUrl = config.database.url;
   if (!databaseUrl) {
@@ -110,6 +140,7 @@ async function main(): Promise<void> {
 
   const { client, connection: clientConnection } = await connectTemporalClient(temporalAddress, runtime.temporal.namespace);
   stops.push({ name: 'Temporal client', stop: () => clientConnection.close() });
+  if (runtime.temporal.searchAttributes) await ensureSearchAttributes(clientConnection, runtime.temporal.namespace, logger);
   const service = createSubmissionService({ config: runtime, prisma, temporal: client, logger });
   stops.push({ name: 'reconciler', stop: async () => stopReconciler() });
   const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
@@ -130,8 +161,10 @@ async function main(): Promise<void> {
   say('Press Ctrl-C to stop.');
 }
 
-process.once('SIGINT', () => void shutdown(0));
-process.once('SIGTERM', () => void shutdown(0));
+// `on`, not `once`: Ctrl-C reaches this process twice (from the terminal's process group and
+// relayed by tsx), and a second, unhandled SIGINT would kill it halfway through stopping.
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
 
 main().catch(async (error: unknown) => {
   const message =

@@ -4,6 +4,7 @@
 import { loadConfigOrExit } from '../src/config/env.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createPrisma } from '../src/lib/prisma.ts';
+import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
 import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts';
 import { createScorer } from '../src/scoring/index.ts';
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   const prisma = createPrisma(config.database.url, config.database.poolSize);
   const address = temporalAddressOf(config);
   const { client, connection: clientConnection } = await connectTemporalClient(address, config.temporal.namespace);
+  if (config.temporal.searchAttributes) await ensureSearchAttributes(clientConnection, config.temporal.namespace, logger);
   const { worker, connection } = await createGradingWorker({
     address,
     namespace: config.temporal.namespace,

@@ -29,6 +29,8 @@ export interface GradeSubmissionInput {
   mode?: GradingMode;
   /** The SLA deadline (ISO 8601), counted from submission. */
   deadlineAt?: string;
+  /** Keep the custom search attributes (status, review priority) up to date. */
+  searchAttributes?: boolean;
 }
 
 export interface GradeSubmissionOutput {

@@ -13,6 +13,7 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { GradingActivities } from '../activities/index.ts';
 import { priorityFor, route } from '../src/domain/routing.ts';
@@ -27,6 +28,7 @@ import {
   type ReviewDecision,
   type ScoreDraft,
 } from './grade-submission.types.ts';
+import { reviewPriorityAttribute, statusAttribute } from './search-attributes.ts';
 
 export const completeReviewUpdate = defineUpdate<GradeSubmissionOutput, [ReviewDecision]>('completeReview');
 export const gradingStateQuery = defineQuery<GradingState>('gradingState');
@@ -108,6 +110,14 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
   const { provider, store } = acts;
 
   const state: GradingState = { phase: 'starting', slaBreached: false, review: null, overall: null };
+  // Ops filter gradings in the Web UI by these; skill, task and mode were set at start.
+  const show = (status: string, priority?: string) => {
+    if (!input.searchAttributes) return;
+    upsertSearchAttributes([
+      { key: statusAttribute, value: status },
+      ...(priority ? [{ key: reviewPriorityAttribute, value: priority }] : []),
+    ]);
+  };
   let decision: ReviewDecision | undefined;
   let output: GradeSubmissionOutput | undefined;
   setHandler(gradingStateQuery, () => state);
@@ -135,6 +145,7 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
         await store.escalateReview(submissionId, 'sla_breached');
         state.review.priority = 'high';
         state.review.escalated = true;
+        show('review_pending', 'high');
       }
     })
     .catch((error: unknown) => {
@@ -144,6 +155,7 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
   try {
     await store.markProcessing(submissionId);
     state.phase = 'scoring';
+    show('processing');
 
     let draft: ScoreDraft | null = null;
     let scoringFailure: string | undefined;
@@ -173,6 +185,7 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
       log.warn('grading failed', { submissionId, reason: scoringFailure });
       await store.markFailed(submissionId, `scoring failed: ${scoringFailure}`);
       state.phase = 'failed';
+      show('failed');
       return (output = { submissionId, status: 'failed' });
     }
 
@@ -184,6 +197,7 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
       state.phase = 'finishing';
       await store.completeWithResult(submissionId, draft);
       state.phase = 'completed';
+      show('completed');
       return (output = { submissionId, status: 'completed', overall: draft.overall, source: 'ai' });
     }
 
@@ -193,17 +207,20 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
     const { reviewId } = await store.openReview(submissionId, { reasons, priority, dueAt, draft });
     state.review = { reviewId, priority, reasons, dueAt, escalated: false };
     state.phase = 'awaiting_review';
+    show('review_pending', priority);
 
     if (!(await condition(() => decision !== undefined, reviewDueSeconds * 1000))) {
       await store.escalateReview(submissionId, 'review_overdue');
       state.review.priority = 'high';
       state.review.escalated = true;
+      show('review_pending', 'high');
       await condition(() => decision !== undefined);
     }
 
     const { overall } = await store.completeReview(submissionId, decision!);
     state.overall = overall;
     state.phase = 'completed';
+    show('completed');
     return (output = { submissionId, status: 'completed', overall, source: 'human' });
   } catch (error) {
     // Deleted mid-flight: nothing left to grade.

@@ -32,6 +32,7 @@ const schema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('grading'),
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_CLI_PATH: optionalString,
+  TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true'),
 
   EMBEDDED_DATA_DIR: z.string().default('.data'),
   EMBEDDED_POSTGRES_PORT: int(1, 65535).default(54329),
@@ -109,6 +110,7 @@ function buildConfig(v: z.infer<typeof schema>) {
       taskQueue: v.TEMPORAL_TASK_QUEUE,
       uiUrl: v.TEMPORAL_UI_URL,
       cliPath: v.TEMPORAL_CLI_PATH,
+      searchAttributes: v.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
     },
     embedded: {
       dataDir: path.resolve(v.EMBEDDED_DATA_DIR),

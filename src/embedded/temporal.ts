@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { gradingSearchAttributes } from '../../workflows/search-attributes.ts';
 
 type Log = (message: string) => void;
 
@@ -74,6 +75,7 @@ async function launch(
       namespace: options.namespace ?? 'default',
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
       ...(options.dbFile ? { dbFilename: options.dbFile } : {}),
+      searchAttributes: gradingSearchAttributes,
       extraArgs: ['--log-level', 'error'],
     },
   });

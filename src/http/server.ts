@@ -48,14 +48,18 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.log.level, pretty: config.log.pretty, name: 'api' });
   const api = await startApi(config, logger);
   logger.info({ url: api.url }, 'API listening');
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // A signal can arrive twice (process group and a relaying parent such as tsx or npm).
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'shutting down API');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     api.close().then(() => process.exit(0));
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

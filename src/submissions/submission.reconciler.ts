@@ -17,7 +17,7 @@ export async function reconcilePending(
 ): Promise<number> {
   const stale = await prisma.submission.findMany({
     where: { status: 'pending', updatedAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
-    select: { id: true, skill: true, mode: true, deadlineAt: true, requestId: true },
+    select: { id: true, skill: true, task: true, mode: true, deadlineAt: true, requestId: true },
     orderBy: { createdAt: 'asc' },
     take: batch,
   });

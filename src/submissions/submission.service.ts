@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Config } from '../config/env.ts';
-import type { GradingMode, Skill } from '../domain/scores.ts';
+import type { GradingMode, Skill, Task } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import { BadRequestError, ConflictError } from '../http/errors.ts';
@@ -16,6 +16,7 @@ import {
   type GradeSubmissionInput,
   type GradingPolicy,
 } from '../../workflows/grade-submission.types.ts';
+import { modeAttribute, skillAttribute, statusAttribute, taskAttribute } from '../../workflows/search-attributes.ts';
 import type { Principal } from '../auth/access-tokens.ts';
 import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
 import { mayDelete, visibleTo } from './submission.access.ts';
@@ -32,6 +33,7 @@ export interface SubmissionServiceDeps {
 export interface StartableSubmission {
   id: string;
   skill: Skill;
+  task: Task;
   mode: GradingMode;
   deadlineAt: Date;
   requestId: string | null;
@@ -63,12 +65,23 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
       skill: submission.skill,
       mode: submission.mode,
       deadlineAt: submission.deadlineAt.toISOString(),
+      searchAttributes: config.temporal.searchAttributes,
     };
     try {
       await temporal.workflow.start(gradeSubmissionWorkflowType, {
         workflowId: workflowIdFor(submission.id),
         taskQueue: config.temporal.taskQueue,
         args: [input],
+        ...(config.temporal.searchAttributes
+          ? {
+              typedSearchAttributes: [
+                { key: skillAttribute, value: submission.skill },
+                { key: taskAttribute, value: submission.task },
+                { key: modeAttribute, value: submission.mode },
+                { key: statusAttribute, value: 'pending' },
+              ],
+            }
+          : {}),
         // A finished grading is never repeated; a failed or terminated run may be started anew.
         workflowIdReusePolicy: redrive ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
       });

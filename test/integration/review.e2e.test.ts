@@ -122,6 +122,17 @@ describe('hybrid submission through human review', () => {
     expect(inReview.review).toMatchObject({ priority: 'low', reasons: ['human_mode'] });
     const state = await platform.temporal.workflow.getHandle(inReview.workflowId).query('gradingState');
     expect(state).toMatchObject({ phase: 'awaiting_review', review: { priority: 'low', reasons: ['human_mode'] } });
+
+    // Ops find it in Temporal's visibility (the Web UI's filter) by the custom search attributes.
+    const found = await eventually(
+      async () => {
+        const query = `VstepStatus = "review_pending" AND VstepReviewPriority = "low" AND VstepMode = "human" AND VstepSkill = "writing" AND VstepTask = "task1"`;
+        for await (const wf of platform.temporal.workflow.list({ query })) if (wf.workflowId === inReview.workflowId) return wf;
+        return undefined;
+      },
+      { what: 'the workflow to be searchable' },
+    );
+    expect(found.workflowId).toBe(inReview.workflowId);
   });
 
   it('when scoring keeps failing in hybrid mode, then the submission goes to review at high priority, not lost', async () => {

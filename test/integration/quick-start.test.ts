@@ -1,0 +1,98 @@
+// The README's quick start, for real: `npm start` on embedded defaults, then a submission
+// graded through the printed API, then Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { eventually } from '../helpers/platform.ts';
+
+let child: ChildProcess | undefined;
+let dataDir: string | undefined;
+
+afterAll(async () => {
+  try {
+    if (child?.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+
+describe('quick start', () => {
+  it('when a user runs npm start, then the printed API grades an essay, the Web UI answers, and Ctrl-C stops everything', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'vstep-quickstart-'));
+    const ports = {
+      PORT: await freePort(),
+      EMBEDDED_POSTGRES_PORT: await freePort(),
+      EMBEDDED_TEMPORAL_PORT: await freePort(),
+      EMBEDDED_TEMPORAL_UI_PORT: await freePort(),
+      EMBEDDED_REDIS_PORT: await freePort(),
+    };
+    const env: NodeJS.ProcessEnv = { ...process.env, APP_ENV: 'local', LOG_LEVEL: 'warn', EMBEDDED_DATA_DIR: path.join(dataDir, 'data') };
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'REDIS_URL', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']) delete env[key];
+    for (const [key, value] of Object.entries(ports)) env[key] = String(value);
+
+    let output = '';
+    child = spawn('npm', ['start'], { cwd: path.resolve(import.meta.dirname, '../..'), env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
+
+    await eventually(async () => (output.includes('Press Ctrl-C') ? true : child!.exitCode !== null ? Promise.reject(new Error(output)) : undefined), {
+      timeoutMs: 90_000,
+      intervalMs: 200,
+      what: 'npm start to be ready',
+    });
+    const api = /API:\s+(http:\/\/\S+)/.exec(output)![1]!;
+    expect(api).toBe(`http://127.0.0.1:${ports.PORT}`);
+    expect(output).toContain(`Temporal Web UI:  http://127.0.0.1:${ports.EMBEDDED_TEMPORAL_UI_PORT}`);
+    expect(output).toMatch(/student\s+student@example\.com/);
+
+    const login = await fetch(`${api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'student@example.com', password: 'demo-password' }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const created = await fetch(`${api}/submissions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
+    });
+    expect(created.status).toBe(202);
+    const { id } = (await created.json()) as { id: string };
+    const done = await eventually(
+      async () => {
+        const s = (await (await fetch(`${api}/submissions/${id}`, { headers })).json()) as { status: string; result: { level: string } };
+        return s.status === 'completed' ? s : undefined;
+      },
+      { what: 'the essay to be graded' },
+    );
+    expect(done.result.level).toMatch(/B1|B2|C1/);
+    expect((await fetch(`http://127.0.0.1:${ports.EMBEDDED_TEMPORAL_UI_PORT}/`)).status).toBe(200);
+
+    process.kill(-child.pid!, 'SIGINT'); // what Ctrl-C in a terminal does
+    await exited; // npm itself ends by the signal, as in a terminal
+    await eventually(async () => (output.includes('Stopped.') ? true : undefined), { what: 'a clean shutdown', timeoutMs: 30_000 }).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}; npm start printed:\n${output.slice(-1500)}`);
+      },
+    );
+    expect(output).not.toContain('failed:');
+    for (const port of Object.values(ports)) {
+      await eventually(async () => ((await listening(port)) ? undefined : true), { what: `port ${port} to be released`, timeoutMs: 15_000 });
+    }
+  });
+});
