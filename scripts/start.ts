@@ -20,7 +20,7 @@ import { connectTemporalClient } from '../src/lib/temporal.ts';
 import { createScorer } from '../src/scoring/index.ts';
 import { startReconciler } from '../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../src/submissions/submission.service.ts';
-import { createGradingWorker } from '../workers/create-grading-worker.ts';
+import { createGradingWorker, scoringLimitsFrom } from '../workers/create-grading-worker.ts';
 
 const say = (message: string) => process.stdout.write(`${message}\n`);
 const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
@@ -121,20 +121,21 @@ async function main(): Promise<void> {
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
   stops.push({ name: 'database pool', stop: () => prisma.$disconnect() });
   const demo = runtime.env === 'local' ? await seedDemoAccounts(prisma, runtime) : [];
-  const { worker, connection } = await createGradingWorker({
+  const grading = await createGradingWorker({
     address: temporalAddress,
     namespace: runtime.temporal.namespace,
     taskQueue: runtime.temporal.taskQueue,
+    scoring: scoringLimitsFrom(runtime),
     deps: { prisma, scorer: createScorer(runtime) },
   });
-  const workerDone = worker.run();
+  const workersDone = grading.run();
   stops.push({
-    name: 'worker',
+    name: 'workers',
     stop: async () => {
-      // On SIGINT/SIGTERM the Temporal runtime has usually begun draining the worker already.
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerDone;
-      await connection.close();
+      // On SIGINT/SIGTERM the Temporal runtime has usually begun draining the workers already.
+      grading.shutdown();
+      await workersDone;
+      await grading.connection.close();
     },
   });
 

@@ -10,7 +10,7 @@ import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts
 import { createScorer } from '../src/scoring/index.ts';
 import { startReconciler } from '../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../src/submissions/submission.service.ts';
-import { createGradingWorker } from './create-grading-worker.ts';
+import { createGradingWorker, scoringLimitsFrom } from './create-grading-worker.ts';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
@@ -21,19 +21,20 @@ async function main(): Promise<void> {
   const address = temporalAddressOf(config);
   const { client, connection: clientConnection } = await connectTemporalClient(address, config.temporal.namespace);
   if (config.temporal.searchAttributes) await ensureSearchAttributes(clientConnection, config.temporal.namespace, logger);
-  const { worker, connection } = await createGradingWorker({
+  const grading = await createGradingWorker({
     address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
+    scoring: scoringLimitsFrom(config),
     deps: { prisma, scorer: createScorer(config) },
   });
   const service = createSubmissionService({ config, prisma, temporal: client, logger });
   const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
-  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker polling');
-  // Worker.run resolves once shutdown (triggered by SIGINT/SIGTERM) has drained the worker.
-  await worker.run();
+  logger.info({ taskQueues: [config.temporal.taskQueue, config.temporal.scoringTaskQueue] }, 'workers polling');
+  // Resolves once shutdown (the Temporal runtime reacts to SIGINT/SIGTERM) has drained them.
+  await grading.run();
   stopReconciler();
-  await Promise.all([connection.close(), clientConnection.close(), prisma.$disconnect()]);
+  await Promise.all([grading.connection.close(), clientConnection.close(), prisma.$disconnect()]);
   logger.info('worker stopped');
 }
 

@@ -18,6 +18,8 @@ export interface GradingPolicy {
   routing?: RoutingRules;
   reviewDueSeconds?: number;
   secondOpinion?: boolean;
+  /** Task queue of the provider-calling activities (rate-limited workers). */
+  scoringTaskQueue?: string;
 }
 
 export interface GradeSubmissionInput {

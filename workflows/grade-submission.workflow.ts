@@ -49,9 +49,11 @@ function activitiesFor(policy: GradingPolicy) {
     },
   } as const;
   return {
-    // Calls to scoring providers: bounded by GRADING_MAX_RETRIES.
+    // Calls to scoring providers: bounded by GRADING_MAX_RETRIES, on their own rate-limited
+    // task queue when one is configured.
     provider: proxyActivities<GradingActivities>({
       ...base,
+      ...(policy.scoringTaskQueue ? { taskQueue: policy.scoringTaskQueue } : {}),
       retry: { ...base.retry, maximumAttempts: policy.maxRetries + 1 },
     }),
     // Writes to our own database: no attempt limit, so an outage of Postgres delays grading but

@@ -33,6 +33,14 @@ const schema = z.object({
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true'),
+  TEMPORAL_SCORING_TASK_QUEUE: optionalString,
+  SCORING_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
+  SCORING_WORKER_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
+  SCORING_WORKER_CONCURRENCY: int(1, 1000).default(20),
+  CIRCUIT_BREAKER_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.5),
+  CIRCUIT_BREAKER_MIN_CALLS: int(1, 10_000).default(10),
+  CIRCUIT_BREAKER_WINDOW_SECONDS: int(1, 3600).default(60),
+  CIRCUIT_BREAKER_COOLDOWN_SECONDS: int(1, 3600).default(30),
 
   EMBEDDED_DATA_DIR: z.string().default('.data'),
   EMBEDDED_POSTGRES_PORT: int(1, 65535).default(54329),
@@ -111,6 +119,8 @@ function buildConfig(v: z.infer<typeof schema>) {
       uiUrl: v.TEMPORAL_UI_URL,
       cliPath: v.TEMPORAL_CLI_PATH,
       searchAttributes: v.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
+      /** Provider calls run here, under their own rate limits. */
+      scoringTaskQueue: v.TEMPORAL_SCORING_TASK_QUEUE ?? `${v.TEMPORAL_TASK_QUEUE}-scoring`,
     },
     embedded: {
       dataDir: path.resolve(v.EMBEDDED_DATA_DIR),
@@ -143,6 +153,16 @@ function buildConfig(v: z.infer<typeof schema>) {
             ? ('openai' as const)
             : ('offline' as const)
           : v.SCORING_PROVIDER,
+      /** Provider request budget for the whole fleet (0 = unlimited), enforced by Temporal. */
+      requestsPerMinute: v.SCORING_REQUESTS_PER_MINUTE,
+      workerRequestsPerMinute: v.SCORING_WORKER_REQUESTS_PER_MINUTE,
+      workerConcurrency: v.SCORING_WORKER_CONCURRENCY,
+      circuitBreaker: {
+        failureRate: v.CIRCUIT_BREAKER_FAILURE_RATE,
+        minCalls: v.CIRCUIT_BREAKER_MIN_CALLS,
+        windowSeconds: v.CIRCUIT_BREAKER_WINDOW_SECONDS,
+        cooldownSeconds: v.CIRCUIT_BREAKER_COOLDOWN_SECONDS,
+      },
       openai: {
         apiKey: v.OPENAI_API_KEY,
         baseUrl: v.OPENAI_BASE_URL,

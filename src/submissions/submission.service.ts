@@ -49,6 +49,7 @@ export function gradingPolicy(config: Config): GradingPolicy {
     routing: g.routing,
     reviewDueSeconds: g.reviewDueSeconds,
     secondOpinion: g.secondOpinion,
+    scoringTaskQueue: config.temporal.scoringTaskQueue,
   };
 }
 

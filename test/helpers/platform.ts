@@ -13,7 +13,7 @@ import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
-import { createGradingWorker } from '../../workers/create-grading-worker.ts';
+import { createGradingWorker, scoringLimitsFrom } from '../../workers/create-grading-worker.ts';
 
 export interface TestPlatform {
   baseUrl: string;
@@ -60,18 +60,19 @@ export async function startTestPlatform(
 
   const stops: Array<() => Promise<unknown>> = [];
   if (options.worker !== false) {
-    const { worker, connection: workerConnection } = await createGradingWorker({
+    const grading = await createGradingWorker({
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
+      scoring: scoringLimitsFrom(config),
       deps: { prisma, scorer: options.scorer ?? new BaselineScorer() },
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
-    const running = worker.run();
+    const running = grading.run();
     stops.push(async () => {
-      worker.shutdown();
+      grading.shutdown();
       await running;
-      await workerConnection.close();
+      await grading.connection.close();
     });
   }
 

@@ -69,3 +69,43 @@ describe('grading with an OpenAI-compatible provider', () => {
     expect(fake.requests).toHaveLength(4);
   });
 });
+
+describe('provider rate limits', () => {
+  // The queue-wide limit (SCORING_REQUESTS_PER_MINUTE) is enforced by the Temporal server, which
+  // lets a brand-new queue burst for its first minute; the worker-level limit is enforced locally
+  // and is what a short test can observe.
+  it('when a worker may send 60 requests per minute, then concurrent gradings reach the provider spaced out, from the scoring queue', async () => {
+    const limited = await startTestPlatform({
+      scorer: new LlmScorer({ baseUrl: fake.baseUrl, model: 'test-model', timeoutSeconds: 2 }),
+      env: { SCORING_WORKER_REQUESTS_PER_MINUTE: '60' },
+    });
+    try {
+      fake.script({ kind: 'assessment' });
+      fake.requests.length = 0;
+      const student = await signedIn(limited, 'student');
+      const started = await Promise.all(
+        [1, 2, 3].map(async () => {
+          const res = await fetch(`${limited.baseUrl}/submissions`, {
+            method: 'POST',
+            headers: student.headers,
+            body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
+          });
+          return ((await res.json()) as { workflowId: string }).workflowId;
+        }),
+      );
+      await Promise.all(started.map((id) => limited.temporal.workflow.getHandle(id).result()));
+      const times = fake.requests.map((r) => r.at).sort((a, b) => a - b);
+      expect(times).toHaveLength(3);
+      // Unthrottled, the three arrive within a few milliseconds of each other.
+      expect(times[2]! - times[0]!).toBeGreaterThanOrEqual(1000);
+
+      const history = await limited.temporal.workflow.getHandle(started[0]!).fetchHistory();
+      const queues = history.events!
+        .filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'scoreSubmission')
+        .map((e) => e.activityTaskScheduledEventAttributes!.taskQueue!.name);
+      expect(queues).toEqual([limited.config.temporal.scoringTaskQueue]);
+    } finally {
+      await limited.stop();
+    }
+  });
+});
