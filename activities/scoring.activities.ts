@@ -8,11 +8,14 @@ import {
   UnscorableResponseError,
   type Scorer,
 } from '../src/scoring/scorer.ts';
+import { CircuitOpenError, type CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { failureTypes, type ScoreDraft } from '../workflows/grade-submission.types.ts';
 
 export interface ScoringDeps {
   prisma: PrismaClient;
   scorer: Scorer;
+  /** Shared by all workers; absent: no breaker. */
+  breaker?: CircuitBreaker;
 }
 
 /**
@@ -30,10 +33,13 @@ export function asScoringFailure(error: unknown): unknown {
     });
   }
   if (error instanceof MalformedOutputError) return ApplicationFailure.retryable(error.message, 'MalformedOutput');
+  if (error instanceof CircuitOpenError) {
+    return ApplicationFailure.create({ message: error.message, type: 'CircuitOpen', nextRetryDelay: error.retryAfterMs });
+  }
   return error;
 }
 
-export function createScoringActivities({ prisma, scorer }: ScoringDeps) {
+export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps) {
   return {
     /** Loads the response from Postgres, scores it, and computes overall and level in code. */
     async scoreSubmission(submissionId: string): Promise<ScoreDraft> {
@@ -52,12 +58,16 @@ export function createScoringActivities({ prisma, scorer }: ScoringDeps) {
       }
       let outcome;
       try {
+        // While the provider is failing for everyone, fail fast instead of adding to the load.
+        await breaker?.check();
         outcome = await scorer.scoreWriting({
           task: submission.task as WritingTask,
           prompt: submission.prompt,
           text: submission.text,
         });
+        await breaker?.record(false);
       } catch (error) {
+        if (error instanceof ProviderUnavailableError) await breaker?.record(true);
         throw asScoringFailure(error);
       }
       const overall = overallScore(outcome.criteria);

@@ -17,6 +17,8 @@ import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
 import { applyMigrations } from '../src/lib/schema-engine.ts';
 import { connectTemporalClient } from '../src/lib/temporal.ts';
+import { connectRedis } from '../src/lib/redis.ts';
+import { createCircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { createScorer } from '../src/scoring/index.ts';
 import { startReconciler } from '../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../src/submissions/submission.service.ts';
@@ -121,12 +123,18 @@ async function main(): Promise<void> {
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
   stops.push({ name: 'database pool', stop: () => prisma.$disconnect() });
   const demo = runtime.env === 'local' ? await seedDemoAccounts(prisma, runtime) : [];
+  const redis = runtime.redis.url ? await connectRedis(runtime.redis.url) : undefined;
+  stops.push({ name: 'Redis client', stop: async () => redis?.disconnect() });
+  const scorer = createScorer(runtime);
+  const breaker = createCircuitBreaker(redis, scorer.provider, runtime.scoring.circuitBreaker, (provider) =>
+    logger.warn({ provider }, 'scoring circuit opened: failing fast during the cooldown'),
+  );
   const grading = await createGradingWorker({
     address: temporalAddress,
     namespace: runtime.temporal.namespace,
     taskQueue: runtime.temporal.taskQueue,
     scoring: scoringLimitsFrom(runtime),
-    deps: { prisma, scorer: createScorer(runtime) },
+    deps: { prisma, scorer, breaker },
   });
   const workersDone = grading.run();
   stops.push({

@@ -7,6 +7,8 @@ import { createPrisma } from '../src/lib/prisma.ts';
 import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
 import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts';
+import { connectRedis } from '../src/lib/redis.ts';
+import { createCircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { createScorer } from '../src/scoring/index.ts';
 import { startReconciler } from '../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../src/submissions/submission.service.ts';
@@ -21,12 +23,17 @@ async function main(): Promise<void> {
   const address = temporalAddressOf(config);
   const { client, connection: clientConnection } = await connectTemporalClient(address, config.temporal.namespace);
   if (config.temporal.searchAttributes) await ensureSearchAttributes(clientConnection, config.temporal.namespace, logger);
+  const redis = config.redis.url ? await connectRedis(config.redis.url) : undefined;
+  const scorer = createScorer(config);
+  const breaker = createCircuitBreaker(redis, scorer.provider, config.scoring.circuitBreaker, (provider) =>
+    logger.warn({ provider }, 'scoring circuit opened: failing fast during the cooldown'),
+  );
   const grading = await createGradingWorker({
     address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     scoring: scoringLimitsFrom(config),
-    deps: { prisma, scorer: createScorer(config) },
+    deps: { prisma, scorer, breaker },
   });
   const service = createSubmissionService({ config, prisma, temporal: client, logger });
   const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
@@ -35,6 +42,7 @@ async function main(): Promise<void> {
   await grading.run();
   stopReconciler();
   await Promise.all([grading.connection.close(), clientConnection.close(), prisma.$disconnect()]);
+  redis?.disconnect();
   logger.info('worker stopped');
 }
 

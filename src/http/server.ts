@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { loadConfigOrExit, type Config } from '../config/env.ts';
 import { createLogger, type Logger } from '../lib/logger.ts';
 import { createPrisma } from '../lib/prisma.ts';
-import { createRedis } from '../lib/redis.ts';
+import { connectRedis } from '../lib/redis.ts';
 import { loadTokenKeys } from '../auth/token-keys.ts';
 import { connectTemporalClient, temporalAddressOf } from '../lib/temporal.ts';
 import { createApp } from './app.ts';
@@ -20,7 +20,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const { client, connection } = await connectTemporalClient(temporalAddressOf(config), config.temporal.namespace);
   const tokenKeys = await loadTokenKeys(config);
   if (tokenKeys.ephemeral) logger.warn('JWT_KEYS is not set: signing with a key generated for this process (local/test only)');
-  const redis = config.redis.url ? createRedis(config.redis.url) : undefined;
+  const redis = config.redis.url ? await connectRedis(config.redis.url) : undefined;
   const app = createApp({ config, prisma, temporal: client, logger, tokenKeys, redis });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, (error?: Error) => (error ? reject(error) : resolve(s)));

@@ -1,10 +1,11 @@
-// ioredis for cache and rate limiting. Commands fail at once while Redis is unreachable
-// (no offline queue), so callers can degrade instead of hanging.
+// ioredis for cache, rate limiting and the circuit breaker. Commands fail at once while Redis
+// is unreachable (no offline queue), so callers can degrade instead of hanging; for the same
+// reason a new client is only handed out once it is ready (or known to be down).
 import { Redis } from 'ioredis';
 
 export type { Redis } from 'ioredis';
 
-export function createRedis(url: string): Redis {
+export async function connectRedis(url: string, readyTimeoutMs = 3000): Promise<Redis> {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -13,5 +14,12 @@ export function createRedis(url: string): Redis {
   });
   // Connection errors surface through failing commands; the client keeps reconnecting.
   redis.on('error', () => undefined);
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, readyTimeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
   return redis;
 }

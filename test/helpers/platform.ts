@@ -8,7 +8,7 @@ import { loadConfig, readEnvironment, type Config } from '../../src/config/env.t
 import { createApp } from '../../src/http/app.ts';
 import { loadTokenKeys, type TokenKeys } from '../../src/auth/token-keys.ts';
 import { createLogger, type Logger } from '../../src/lib/logger.ts';
-import { createRedis, type Redis } from '../../src/lib/redis.ts';
+import { connectRedis, type Redis } from '../../src/lib/redis.ts';
 import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
@@ -53,7 +53,7 @@ export async function startTestPlatform(
   installTemporalRuntime(testLogger);
   const config = testConfig(options.env);
   const tokenKeys = await loadTokenKeys(config);
-  const redis = createRedis(config.redis.url!);
+  const redis = await connectRedis(config.redis.url!);
   const prisma = createPrisma(config.database.url!, 5);
   const connection = await Connection.connect({ address: config.temporal.address! });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
