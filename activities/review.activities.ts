@@ -2,6 +2,7 @@
 // submission, results unique per (submission, source), status moves idempotent.
 import type { ReviewPriority } from '../src/domain/routing.ts';
 import { criteriaFor, levelFor, overallScore, type Skill } from '../src/domain/scores.ts';
+import { reviewEscalations, slaBreaches } from '../src/lib/metrics.ts';
 import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
 import { transition } from '../src/submissions/submission.repository.ts';
 import type { ReviewDecision, ScoreDraft } from '../workflows/grade-submission.types.ts';
@@ -47,6 +48,7 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
 
     /** Raises an open review to high priority (overdue or SLA breached); recorded once per reason. */
     async escalateReview(submissionId: string, reason: 'review_overdue' | 'sla_breached'): Promise<void> {
+      let escalated = false;
       await asActivityFailure(() =>
         prisma.$transaction(async (tx) => {
           const review = await tx.reviewTask.findUnique({ where: { submissionId } });
@@ -56,17 +58,21 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             data: { priority: 'high', reasons: { push: reason } },
           });
           await event(tx, submissionId, 'review_escalated', { reviewId: review.id, reason, from: review.priority, to: 'high' });
+          escalated = true;
         }),
       );
+      if (escalated) reviewEscalations.inc({ reason });
     },
 
     async recordSlaBreach(submissionId: string): Promise<void> {
-      await asActivityFailure(() =>
+      const marked = await asActivityFailure(() =>
         prisma.$transaction(async (tx) => {
-          const marked = await tx.submission.updateMany({ where: { id: submissionId, slaBreached: false }, data: { slaBreached: true } });
-          if (marked.count === 1) await event(tx, submissionId, 'sla_breached', {});
+          const { count } = await tx.submission.updateMany({ where: { id: submissionId, slaBreached: false }, data: { slaBreached: true } });
+          if (count === 1) await event(tx, submissionId, 'sla_breached', {});
+          return count === 1;
         }),
       );
+      if (marked) slaBreaches.inc();
     },
 
     /** Stores the grader's result as final (the AI draft stays beside it) and completes. */

@@ -94,6 +94,9 @@ const schema = z.object({
   BUILD_DATE: optionalString,
 });
 
+/** Every setting the platform reads (each is documented in .env.example). */
+export const configKeys = Object.keys(schema.shape);
+
 /** Settings with no safe default outside local/test. */
 const requiredOutsideLocal = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'REDIS_URL', 'JWT_KEYS', 'JWT_SIGNING_KID'] as const;
 

@@ -2,6 +2,7 @@
 // reports its latency; any dependency down makes the answer 503.
 import { Router } from 'express';
 import type { Config } from '../config/env.ts';
+import { registry } from '../lib/metrics.ts';
 
 export type DependencyCheck = () => Promise<void>;
 
@@ -70,6 +71,10 @@ export function healthRoutes(config: Config, checks: ReadinessChecks, timeoutMs 
     res
       .status(ready ? 200 : 503)
       .json({ status: ready ? (degraded ? 'degraded' : 'ready') : 'not_ready', dependencies });
+  });
+
+  router.get('/metrics', async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
   });
 
   router.get('/version', (_req, res) => {

@@ -3,6 +3,7 @@
 // the circuit opens for the cooldown and calls fail fast, telling Temporal when to retry.
 // After the cooldown calls flow again and a fresh window is counted. Without Redis it stays
 // closed: the breaker protects the provider, it must never stop grading on its own.
+import { circuitOpenings } from '../lib/metrics.ts';
 import type { Redis } from '../lib/redis.ts';
 
 export interface CircuitBreakerOptions {
@@ -63,7 +64,10 @@ export function createCircuitBreaker(
       const opened = await redis
         .eval(recordScript, 3, ...keys, options.windowSeconds * 1000, failed ? '1' : '0', options.minCalls, options.failureRate, options.cooldownSeconds * 1000)
         .catch(() => 0);
-      if (opened === 1) onOpen(provider);
+      if (opened === 1) {
+        circuitOpenings.inc({ provider });
+        onOpen(provider);
+      }
     },
   };
 }

@@ -57,6 +57,16 @@ describe('health and readiness', () => {
     }
   });
 
+  it('when scraped, then /metrics answers in the Prometheus text format with the grading counters', async () => {
+    const res = await fetch(`${platform.baseUrl}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    const text = await res.text();
+    for (const name of ['vstep_review_escalations_total', 'vstep_sla_breaches_total', 'vstep_circuit_breaker_openings_total', 'vstep_process_cpu_seconds_total']) {
+      expect(text).toContain(`# TYPE ${name}`);
+    }
+  });
+
   it('when asked for /version, then it reports the build metadata from configuration', async () => {
     const res = await fetch(`${platform.baseUrl}/version`);
     expect(await res.json()).toEqual({ version: '1.2.3', gitSha: 'abc123', buildDate: 'unknown' });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.ts';
 import type { GradingMode } from '../../src/domain/scores.ts';
 import { findExecutable } from '../../src/embedded/temporal.ts';
+import { reviewEscalations, slaBreaches } from '../../src/lib/metrics.ts';
 import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
@@ -79,6 +80,11 @@ async function start(taskQueue: string, mode: GradingMode, { slaSeconds, reviewD
   return { id, handle };
 }
 
+async function counterValue(counter: typeof slaBreaches | typeof reviewEscalations, labels: Record<string, string> = {}) {
+  const { values } = await counter.get();
+  return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k as never] === l)).reduce((sum, v) => sum + v.value, 0);
+}
+
 const decision = { graderId: randomUUID(), criteria: { taskFulfilment: { score: 6 }, organisation: { score: 6 }, vocabulary: { score: 6 }, grammar: { score: 6.5 } } };
 
 describe('timers', () => {
@@ -94,6 +100,8 @@ describe('timers', () => {
       expect(submission.review).toMatchObject({ priority: 'high', reasons: ['human_mode', 'sla_breached'] });
       const types = (await listEvents(prisma, id)).map((e) => e.type);
       expect(types).toEqual(expect.arrayContaining(['sla_breached', 'review_escalated']));
+      expect(await counterValue(slaBreaches)).toBeGreaterThanOrEqual(1);
+      expect(await counterValue(reviewEscalations, { reason: 'sla_breached' })).toBeGreaterThanOrEqual(1);
       expect(await handle.query('gradingState')).toMatchObject({ slaBreached: true, phase: 'awaiting_review', review: { priority: 'high', escalated: true } });
       expect(await handle.executeUpdate(completeReviewUpdate, { args: [decision] })).toMatchObject({ status: 'completed', source: 'human', overall: 6 });
       expect(await handle.result()).toMatchObject({ status: 'completed' });
@@ -109,6 +117,7 @@ describe('timers', () => {
       const escalations = (await listEvents(prisma, id)).filter((e) => e.type === 'review_escalated');
       expect(escalations).toHaveLength(1);
       expect(escalations[0]!.data).toMatchObject({ reason: 'review_overdue', from: 'low', to: 'high' });
+      expect(await counterValue(reviewEscalations, { reason: 'review_overdue' })).toBeGreaterThanOrEqual(1);
       await env.sleep('1 day');
       expect((await prisma.submission.findUniqueOrThrow({ where: { id } })).status).toBe('review_pending');
       await handle.executeUpdate(completeReviewUpdate, { args: [decision] });

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, readEnvironment } from '../../src/config/env.ts';
+import { ConfigError, configKeys, loadConfig, readEnvironment } from '../../src/config/env.ts';
 
 const production = {
   DATABASE_URL: 'postgresql://u:p@db:5432/vstep',
@@ -54,5 +54,12 @@ describe('configuration', () => {
     [{ OPENAI_API_KEY: 'sk-x', SCORING_PROVIDER: 'offline' }, 'offline'],
   ])('when the scoring settings are %j, then the scorer is %s', (env, provider) => {
     expect(loadConfig(env).scoring.provider).toBe(provider);
+  });
+
+  it('when the settings are listed, then .env.example documents exactly those keys', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const example = await readFile(path.resolve(import.meta.dirname, '../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect([...documented].sort()).toEqual([...configKeys].sort());
   });
 });
