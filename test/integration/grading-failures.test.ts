@@ -10,6 +10,7 @@ import { createSubmissionService } from '../../src/submissions/submission.servic
 import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
+import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';
 
 /** Fails the first `failures` calls, then scores like the baseline; counts every call. */
@@ -33,16 +34,7 @@ afterEach(async () => {
   platform = undefined;
 });
 
-async function submit(p: TestPlatform): Promise<{ id: string; workflowId: string }> {
-  const student = await signedIn(p, 'student');
-  const res = await fetch(`${p.baseUrl}/submissions`, {
-    method: 'POST',
-    headers: student.headers,
-    body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
-  });
-  expect(res.status).toBe(202);
-  return (await res.json()) as { id: string; workflowId: string };
-}
+const submit = (p: TestPlatform) => submitWriting(p);
 
 describe('grading when scoring fails', () => {
   it('when the scorer fails twice and GRADING_MAX_RETRIES=3, then the third attempt completes the grading', async () => {
@@ -128,13 +120,7 @@ describe('admin re-drive', () => {
 describe('deleting a submission', () => {
   it('when a submission is deleted before it is graded, then its workflow is terminated', async () => {
     platform = await startTestPlatform({ worker: false });
-    const student = await signedIn(platform, 'student');
-    const res = await fetch(`${platform.baseUrl}/submissions`, {
-      method: 'POST',
-      headers: student.headers,
-      body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
-    });
-    const { id, workflowId } = (await res.json()) as { id: string; workflowId: string };
+    const { id, workflowId, student } = await submitWriting(platform);
     const handle = platform.temporal.workflow.getHandle(workflowId);
     expect((await handle.describe()).status.name).toBe('RUNNING');
     const del = await fetch(`${platform.baseUrl}/submissions/${id}`, { method: 'DELETE', headers: student.headers });

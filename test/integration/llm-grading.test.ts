@@ -1,9 +1,9 @@
 // Grading with the LLM scorer through the real workflow: provider failures meet Temporal retries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';
 
 let fake: FakeOpenAI;
@@ -25,13 +25,7 @@ afterEach(() => {
 });
 
 async function grade(): Promise<{ id: string; outcome: unknown }> {
-  const student = await signedIn(platform, 'student');
-  const res = await fetch(`${platform.baseUrl}/submissions`, {
-    method: 'POST',
-    headers: student.headers,
-    body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
-  });
-  const { id, workflowId } = (await res.json()) as { id: string; workflowId: string };
+  const { id, workflowId } = await submitWriting(platform);
   return { id, outcome: await platform.temporal.workflow.getHandle(workflowId).result() };
 }
 
@@ -83,16 +77,7 @@ describe('provider rate limits', () => {
       fake.script({ kind: 'assessment' });
       fake.requests.length = 0;
       const student = await signedIn(limited, 'student');
-      const started = await Promise.all(
-        [1, 2, 3].map(async () => {
-          const res = await fetch(`${limited.baseUrl}/submissions`, {
-            method: 'POST',
-            headers: student.headers,
-            body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
-          });
-          return ((await res.json()) as { workflowId: string }).workflowId;
-        }),
-      );
+      const started = await Promise.all([1, 2, 3].map(async () => (await submitWriting(limited, { student })).workflowId));
       await Promise.all(started.map((id) => limited.temporal.workflow.getHandle(id).result()));
       const times = fake.requests.map((r) => r.at).sort((a, b) => a - b);
       expect(times).toHaveLength(3);
