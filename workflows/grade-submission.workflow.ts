@@ -126,6 +126,10 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
   setHandler(
     completeReviewUpdate,
     async (d) => {
+      // Two updates delivered together both pass the validator before either handler runs.
+      if (decision !== undefined) {
+        throw ApplicationFailure.create({ type: reviewFailureTypes.notAwaitingReview, message: 'the review is already completed', nonRetryable: true });
+      }
       decision = d;
       state.phase = 'finishing';
       await condition(() => output !== undefined);

@@ -1,6 +1,7 @@
 // Hybrid grading through human review, end to end: API, workflow, Workflow Update, database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
+import { completeReviewUpdate } from '../../workflows/grade-submission.workflow.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
@@ -157,5 +158,18 @@ describe('hybrid submission through human review', () => {
     expect(takenOver.body).toMatchObject({ status: 'claimed', claimedBy: grader.id });
     // The grader whose lease ran out can no longer complete it.
     expect((await api(otherGrader, 'POST', `/reviews/${reviewId}/complete`, decision)).status).toBe(409);
+  });
+
+  it('when two completions race on the workflow, then exactly one is accepted', async () => {
+    const inReview = await submitAndAwaitReview('human');
+    const handle = platform.temporal.workflow.getHandle(inReview.workflowId);
+    const criteria = decision.criteria;
+    const outcomes = await Promise.allSettled([
+      handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: grader.id, criteria }] }),
+      handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: otherGrader.id, criteria: { ...criteria, grammar: { score: 9 } } }] }),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const results = await platform.prisma.gradingResult.findMany({ where: { submissionId: inReview.id, source: 'human' } });
+    expect(results).toHaveLength(1);
   });
 });
