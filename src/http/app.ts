@@ -31,6 +31,9 @@ export interface AppDeps {
   redis?: Redis;
 }
 
+/** Longest a readiness check may take per dependency. */
+const readinessTimeoutMs = 2000;
+
 export function createApp(deps: AppDeps): express.Express {
   const { config, prisma, temporal, logger, redis } = deps;
   const app = express();
@@ -56,9 +59,12 @@ export function createApp(deps: AppDeps): express.Express {
         postgres: async () => {
           await prisma.$queryRaw`SELECT 1`;
         },
-        temporal: async () => {
-          await temporal.connection.workflowService.getSystemInfo({});
-        },
+        // A gRPC deadline ends the call and the client's own retries with the check; without
+        // it every probe during an outage would leave a call retrying in the background.
+        temporal: () =>
+          temporal.connection.withDeadline(Date.now() + readinessTimeoutMs - 100, async () => {
+            await temporal.connection.workflowService.getSystemInfo({});
+          }),
       },
       optional: {
         redis: redis
@@ -67,7 +73,7 @@ export function createApp(deps: AppDeps): express.Express {
             }
           : null,
       },
-    }),
+    }, readinessTimeoutMs),
   );
 
   const limiter = createRateLimiter(redis, logger);

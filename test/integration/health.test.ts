@@ -30,9 +30,7 @@ describe('health and readiness', () => {
   });
 
   it('when Temporal is unreachable, then /ready answers 503 and names it', async () => {
-    const connection = await Connection.connect({ address: '127.0.0.1:1', connectTimeout: 200 }).catch(() =>
-      Connection.lazy({ address: '127.0.0.1:1' }),
-    );
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
     const app = createApp({
       config: testConfig(),
       prisma: platform.prisma,
@@ -51,6 +49,9 @@ describe('health and readiness', () => {
       const body = (await res.json()) as { dependencies: Record<string, { status: string }> };
       expect(body.dependencies.postgres!.status).toBe('up');
       expect(body.dependencies.temporal!.status).toBe('down');
+      // Nothing may keep retrying after the answer: a call still retrying when the connection
+      // closes below would surface as an uncaught "Channel has been shut down".
+      await new Promise((resolve) => setTimeout(resolve, 1500));
     } finally {
       server.close();
       await connection.close().catch(() => undefined);
