@@ -13,16 +13,9 @@ import { startApi } from '../src/http/server.ts';
 import { seedDemoAccounts } from '../src/auth/demo-accounts.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createPrisma } from '../src/lib/prisma.ts';
-import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
 import { applyMigrations } from '../src/lib/schema-engine.ts';
-import { connectTemporalClient } from '../src/lib/temporal.ts';
-import { connectRedis } from '../src/lib/redis.ts';
-import { createCircuitBreaker } from '../src/scoring/circuit-breaker.ts';
-import { createScorer } from '../src/scoring/index.ts';
-import { startReconciler } from '../src/submissions/submission.reconciler.ts';
-import { createSubmissionService } from '../src/submissions/submission.service.ts';
-import { createGradingWorker, scoringLimitsFrom } from '../workers/create-grading-worker.ts';
+import { startGradingService } from '../workers/grading-service.ts';
 
 const say = (message: string) => process.stdout.write(`${message}\n`);
 const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
@@ -123,36 +116,9 @@ async function main(): Promise<void> {
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
   stops.push({ name: 'database pool', stop: () => prisma.$disconnect() });
   const demo = runtime.env === 'local' ? await seedDemoAccounts(prisma, runtime) : [];
-  const redis = runtime.redis.url ? await connectRedis(runtime.redis.url) : undefined;
-  stops.push({ name: 'Redis client', stop: async () => redis?.disconnect() });
-  const scorer = createScorer(runtime);
-  const breaker = createCircuitBreaker(redis, scorer.provider, runtime.scoring.circuitBreaker, (provider) =>
-    logger.warn({ provider }, 'scoring circuit opened: failing fast during the cooldown'),
-  );
-  const grading = await createGradingWorker({
-    address: temporalAddress,
-    namespace: runtime.temporal.namespace,
-    taskQueue: runtime.temporal.taskQueue,
-    scoring: scoringLimitsFrom(runtime),
-    deps: { prisma, scorer, breaker },
-  });
-  const workersDone = grading.run();
-  stops.push({
-    name: 'workers',
-    stop: async () => {
-      // On SIGINT/SIGTERM the Temporal runtime has usually begun draining the workers already.
-      grading.shutdown();
-      await workersDone;
-      await grading.connection.close();
-    },
-  });
-
-  const { client, connection: clientConnection } = await connectTemporalClient(temporalAddress, runtime.temporal.namespace);
-  stops.push({ name: 'Temporal client', stop: () => clientConnection.close() });
-  if (runtime.temporal.searchAttributes) await ensureSearchAttributes(clientConnection, runtime.temporal.namespace, logger);
-  const service = createSubmissionService({ config: runtime, prisma, temporal: client, logger });
-  stops.push({ name: 'reconciler', stop: async () => stopReconciler() });
-  const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
+  const grading = await startGradingService(runtime, logger, prisma);
+  // On SIGINT/SIGTERM the Temporal runtime has usually begun draining the workers already.
+  stops.push({ name: 'workers', stop: grading.stop });
 
   const api = await startApi(runtime, logger);
   stops.push({ name: 'API', stop: api.close });

@@ -93,6 +93,15 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
     }
   }
 
+  /** Starts grading; if Temporal is unreachable the row stays pending for the reconciler. */
+  async function startOrLeaveToReconciler(submission: StartableSubmission, options?: { redrive?: boolean }): Promise<void> {
+    try {
+      await startGrading(submission, options);
+    } catch (error) {
+      logger.error({ err: error, submissionId: submission.id }, 'could not start grading; the reconciler will retry');
+    }
+  }
+
   return {
     async createWriting(
       studentId: string,
@@ -124,12 +133,7 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
         });
         return row;
       });
-      try {
-        await startGrading(created);
-      } catch (error) {
-        // The submission is stored; it stays pending and the reconciler starts it later.
-        logger.error({ err: error, submissionId: id }, 'could not start the grading workflow');
-      }
+      await startOrLeaveToReconciler(created);
       return (await findSubmission(prisma, id))!;
     },
 
@@ -192,11 +196,7 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
           eventData: { redrivenBy: admin.id, previousFailure: submission.failureReason },
         }),
       );
-      try {
-        await startGrading(submission, { redrive: true });
-      } catch (error) {
-        logger.error({ err: error, submissionId: id }, 'could not start the re-driven grading; the reconciler will');
-      }
+      await startOrLeaveToReconciler(submission, { redrive: true });
       return findSubmission(prisma, id);
     },
   };

@@ -1,0 +1,55 @@
+// The worker side of the platform, assembled once for the worker entry point and `npm start`:
+// search attributes checked, the grading and scoring workers (with the shared circuit breaker)
+// running, and the reconciler that starts grading for submissions stored while Temporal was down.
+import type { Config } from '../src/config/env.ts';
+import type { Logger } from '../src/lib/logger.ts';
+import type { PrismaClient } from '../src/lib/prisma.ts';
+import { connectRedis } from '../src/lib/redis.ts';
+import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
+import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts';
+import { createCircuitBreaker } from '../src/scoring/circuit-breaker.ts';
+import { createScorer } from '../src/scoring/index.ts';
+import { startReconciler } from '../src/submissions/submission.reconciler.ts';
+import { createSubmissionService } from '../src/submissions/submission.service.ts';
+import { createGradingWorker, scoringLimitsFrom } from './create-grading-worker.ts';
+
+export interface RunningGradingService {
+  /** Settles once the workers have stopped and every connection is closed. */
+  done: Promise<void>;
+  /** Asks the workers to drain (if the Temporal runtime has not already) and waits for `done`. */
+  stop: () => Promise<void>;
+}
+
+export async function startGradingService(config: Config, logger: Logger, prisma: PrismaClient): Promise<RunningGradingService> {
+  const address = temporalAddressOf(config);
+  const { client, connection } = await connectTemporalClient(address, config.temporal.namespace);
+  if (config.temporal.searchAttributes) await ensureSearchAttributes(connection, config.temporal.namespace, logger);
+  const redis = config.redis.url ? await connectRedis(config.redis.url) : undefined;
+  const scorer = createScorer(config);
+  const breaker = createCircuitBreaker(redis, scorer.provider, config.scoring.circuitBreaker, (provider) =>
+    logger.warn({ provider }, 'scoring circuit opened: failing fast during the cooldown'),
+  );
+  const grading = await createGradingWorker({
+    address,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    scoring: scoringLimitsFrom(config),
+    deps: { prisma, scorer, breaker },
+  });
+  const service = createSubmissionService({ config, prisma, temporal: client, logger });
+  const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
+  logger.info({ taskQueues: [config.temporal.taskQueue, config.temporal.scoringTaskQueue] }, 'workers polling');
+
+  const done = grading.run().finally(async () => {
+    stopReconciler();
+    await Promise.all([grading.connection.close(), connection.close()]);
+    redis?.disconnect();
+  });
+  return {
+    done,
+    stop: async () => {
+      grading.shutdown();
+      await done;
+    },
+  };
+}
