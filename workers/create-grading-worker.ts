@@ -1,16 +1,20 @@
 // Builds the workers of the grading service. Used by the worker entry point, `npm start` and
 // the tests, so all three run the same workflows and activities:
 // - `grading`: GradeSubmission workflows and the database activities;
-// - `grading-scoring`: the activities that call scoring providers, with worker- and
-//   queue-level rate limits so the provider's requests-per-minute budget holds for the fleet.
+// - `grading-scoring`: the activities that call scoring providers;
+// - `grading-transcription`: speech recognition.
+// The provider queues carry worker- and queue-level rate limits, so a provider's
+// requests-per-minute budget holds for the whole fleet.
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createScoringActivities } from '../activities/scoring.activities.ts';
+import { createTranscriptionActivities } from '../activities/transcription.activities.ts';
+import type { Config } from '../src/config/env.ts';
 
 export const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
-export interface ScoringLimits {
+export interface ProviderQueueLimits {
   taskQueue: string;
   /** Fleet-wide provider requests per minute (0 = unlimited). */
   requestsPerMinute: number;
@@ -23,7 +27,8 @@ export interface GradingWorkerOptions {
   address: string;
   namespace: string;
   taskQueue: string;
-  scoring: ScoringLimits;
+  scoring: ProviderQueueLimits;
+  transcription: ProviderQueueLimits;
   deps: ActivityDeps;
   /** Pre-built workflow bundle (tests build it once); otherwise the worker bundles on start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -37,7 +42,27 @@ export interface GradingWorkers {
   shutdown: () => void;
 }
 
-const perSecond = (perMinute: number) => (perMinute > 0 ? { rate: perMinute / 60 } : undefined);
+const perSecond = (perMinute: number) => (perMinute > 0 ? perMinute / 60 : undefined);
+
+function providerWorker(
+  connection: NativeConnection,
+  namespace: string,
+  limits: ProviderQueueLimits,
+  activities: WorkerOptions['activities'],
+): Promise<Worker> {
+  const fleet = perSecond(limits.requestsPerMinute);
+  const local = perSecond(limits.workerRequestsPerMinute);
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: limits.taskQueue,
+    activities,
+    maxConcurrentActivityTaskExecutions: limits.concurrency,
+    ...(fleet ? { maxTaskQueueActivitiesPerSecond: fleet } : {}),
+    ...(local ? { maxActivitiesPerSecond: local } : {}),
+    shutdownGraceTime: '10 seconds',
+  });
+}
 
 export async function createGradingWorker(options: GradingWorkerOptions): Promise<GradingWorkers> {
   const connection = await NativeConnection.connect({ address: options.address });
@@ -50,19 +75,14 @@ export async function createGradingWorker(options: GradingWorkerOptions): Promis
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10 seconds',
   });
-  const fleet = perSecond(options.scoring.requestsPerMinute);
-  const local = perSecond(options.scoring.workerRequestsPerMinute);
-  const scoring = await Worker.create({
+  const scoring = await providerWorker(connection, options.namespace, options.scoring, createScoringActivities(options.deps));
+  const transcription = await providerWorker(
     connection,
-    namespace: options.namespace,
-    taskQueue: options.scoring.taskQueue,
-    activities: createScoringActivities(options.deps),
-    maxConcurrentActivityTaskExecutions: options.scoring.concurrency,
-    ...(fleet ? { maxTaskQueueActivitiesPerSecond: fleet.rate } : {}),
-    ...(local ? { maxActivitiesPerSecond: local.rate } : {}),
-    shutdownGraceTime: '10 seconds',
-  });
-  const workers = [orchestration, scoring];
+    options.namespace,
+    options.transcription,
+    createTranscriptionActivities(options.deps),
+  );
+  const workers = [orchestration, scoring, transcription];
   return {
     workers,
     connection,
@@ -75,14 +95,19 @@ export async function createGradingWorker(options: GradingWorkerOptions): Promis
   };
 }
 
-export function scoringLimitsFrom(config: {
-  temporal: { scoringTaskQueue: string };
-  scoring: { requestsPerMinute: number; workerRequestsPerMinute: number; workerConcurrency: number };
-}): ScoringLimits {
+/** The provider queues' limits from config. */
+export function providerQueuesFrom(config: Pick<Config, 'temporal' | 'scoring' | 'transcription'>): {
+  scoring: ProviderQueueLimits;
+  transcription: ProviderQueueLimits;
+} {
+  const limits = (taskQueue: string, c: { requestsPerMinute: number; workerRequestsPerMinute: number; workerConcurrency: number }) => ({
+    taskQueue,
+    requestsPerMinute: c.requestsPerMinute,
+    workerRequestsPerMinute: c.workerRequestsPerMinute,
+    concurrency: c.workerConcurrency,
+  });
   return {
-    taskQueue: config.temporal.scoringTaskQueue,
-    requestsPerMinute: config.scoring.requestsPerMinute,
-    workerRequestsPerMinute: config.scoring.workerRequestsPerMinute,
-    concurrency: config.scoring.workerConcurrency,
+    scoring: limits(config.temporal.scoringTaskQueue, config.scoring),
+    transcription: limits(config.temporal.transcriptionTaskQueue, config.transcription),
   };
 }

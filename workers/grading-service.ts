@@ -9,9 +9,11 @@ import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
 import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts';
 import { createCircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { createScorer } from '../src/scoring/index.ts';
+import { createTranscriber } from '../src/speech/index.ts';
+import { createAudioStore } from '../src/storage/audio-store.ts';
 import { startReconciler } from '../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../src/submissions/submission.service.ts';
-import { createGradingWorker, scoringLimitsFrom } from './create-grading-worker.ts';
+import { createGradingWorker, providerQueuesFrom } from './create-grading-worker.ts';
 
 export interface RunningGradingService {
   /** Settles once the workers have stopped and every connection is closed. */
@@ -29,16 +31,29 @@ export async function startGradingService(config: Config, logger: Logger, prisma
   const breaker = createCircuitBreaker(redis, scorer.provider, config.scoring.circuitBreaker, (provider) =>
     logger.warn({ provider }, 'scoring circuit opened: failing fast during the cooldown'),
   );
+  const audioStore = createAudioStore(config);
+  const { transcriber, problem } = createTranscriber(config);
+  if (problem) logger.warn(`${problem}; speaking answers go to graders without a transcript (or fail in auto mode)`);
+  const transcriptionBreaker = createCircuitBreaker(redis, `${transcriber.provider}-transcription`, config.scoring.circuitBreaker, (provider) =>
+    logger.warn({ provider }, 'transcription circuit opened: failing fast during the cooldown'),
+  );
   const grading = await createGradingWorker({
     address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    scoring: scoringLimitsFrom(config),
-    deps: { prisma, scorer, breaker },
+    ...providerQueuesFrom(config),
+    deps: { prisma, scorer, breaker, transcriber, audioStore, transcriptionBreaker },
   });
-  const service = createSubmissionService({ config, prisma, temporal: client, logger });
+  const service = createSubmissionService({ config, prisma, temporal: client, logger, audioStore });
   const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
-  logger.info({ taskQueues: [config.temporal.taskQueue, config.temporal.scoringTaskQueue] }, 'workers polling');
+  logger.info(
+    {
+      taskQueues: [config.temporal.taskQueue, config.temporal.scoringTaskQueue, config.temporal.transcriptionTaskQueue],
+      scorer: scorer.provider,
+      transcriber: transcriber.provider,
+    },
+    'workers polling',
+  );
 
   const done = grading.run().finally(async () => {
     stopReconciler();

@@ -20,6 +20,9 @@ export interface GradingPolicy {
   secondOpinion?: boolean;
   /** Task queue of the provider-calling activities (rate-limited workers). */
   scoringTaskQueue?: string;
+  /** Task queue and time limit of speech recognition (from the speaking release on). */
+  transcriptionTaskQueue?: string;
+  transcriptionTimeoutSeconds?: number;
 }
 
 export interface GradeSubmissionInput {
@@ -51,10 +54,12 @@ export interface ReviewDecision {
 
 /** Live state of a grading, answered by the `gradingState` query. */
 export interface GradingState {
-  phase: 'starting' | 'scoring' | 'awaiting_review' | 'finishing' | 'completed' | 'failed';
+  phase: 'starting' | 'transcribing' | 'scoring' | 'awaiting_review' | 'finishing' | 'completed' | 'failed';
   slaBreached: boolean;
   review: { reviewId: string; priority: ReviewPriority; reasons: string[]; dueAt: string; escalated: boolean } | null;
   overall: number | null;
+  /** Speaking answers: what the recogniser reported, once it has. */
+  transcription?: TranscriptSummary | null;
 }
 
 export const reviewFailureTypes = {
@@ -75,9 +80,20 @@ export interface ScoreDraft {
   version: string;
 }
 
+/** What the transcription activity reports to the workflow; the transcript itself stays in Postgres. */
+export interface TranscriptSummary {
+  /** 0-1, the recogniser's confidence. */
+  confidence: number;
+  durationSeconds: number;
+  wordCount: number;
+  wordsPerMinute: number;
+  provider: string;
+}
+
 /** ApplicationFailure types the activities raise and the workflow reacts to. */
 export const failureTypes = {
   submissionGone: 'SubmissionGone',
   unscorable: 'UnscorableResponse',
+  unusableAudio: 'UnusableAudio',
   illegalTransition: 'IllegalTransition',
 } as const;

@@ -27,6 +27,7 @@ import {
   type GradingState,
   type ReviewDecision,
   type ScoreDraft,
+  type TranscriptSummary,
 } from './grade-submission.types.ts';
 import { reviewPriorityAttribute, statusAttribute } from './search-attributes.ts';
 
@@ -54,6 +55,15 @@ function activitiesFor(policy: GradingPolicy) {
     provider: proxyActivities<GradingActivities>({
       ...base,
       ...(policy.scoringTaskQueue ? { taskQueue: policy.scoringTaskQueue } : {}),
+      retry: { ...base.retry, maximumAttempts: policy.maxRetries + 1 },
+    }),
+    // Speech recognition: its own rate-limited queue, a longer time limit for long recordings,
+    // and heartbeats so a worker that died mid-recording is noticed in seconds, not minutes.
+    transcription: proxyActivities<GradingActivities>({
+      ...base,
+      startToCloseTimeout: `${policy.transcriptionTimeoutSeconds ?? policy.activityTimeoutSeconds} seconds`,
+      heartbeatTimeout: '30 seconds',
+      ...(policy.transcriptionTaskQueue ? { taskQueue: policy.transcriptionTaskQueue } : {}),
       retry: { ...base.retry, maximumAttempts: policy.maxRetries + 1 },
     }),
     // Writes to our own database: no attempt limit, so an outage of Postgres delays grading but
@@ -109,9 +119,9 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
   const { submissionId } = input;
   const skill = input.skill ?? 'writing';
   const mode = input.mode;
-  const { provider, store } = acts;
+  const { provider, transcription: recogniser, store } = acts;
 
-  const state: GradingState = { phase: 'starting', slaBreached: false, review: null, overall: null };
+  const state: GradingState = { phase: 'starting', slaBreached: false, review: null, overall: null, transcription: null };
   // Ops filter gradings in the Web UI by these; skill, task and mode were set at start.
   const show = (status: string, priority?: string) => {
     if (!input.searchAttributes) return;
@@ -163,16 +173,31 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
     state.phase = 'scoring';
     show('processing');
 
+    // Why no AI draft exists, when none does: a recording without usable speech, a recogniser
+    // or scorer that kept failing.
+    let failure: { kind: 'unusable_audio' | 'transcription_failed' | 'scoring_failed'; reason: string } | undefined;
+    let transcription: TranscriptSummary | undefined;
+    if (skill === 'speaking') {
+      state.phase = 'transcribing';
+      try {
+        transcription = await recogniser.transcribeSubmission(submissionId);
+        state.transcription = transcription;
+      } catch (error) {
+        if (isGone(error) || !(error instanceof ActivityFailure)) throw error;
+        failure = { kind: failureType(error) === failureTypes.unusableAudio ? 'unusable_audio' : 'transcription_failed', reason: describe(error) };
+      }
+      state.phase = 'scoring';
+    }
+
     let draft: ScoreDraft | null = null;
-    let scoringFailure: string | undefined;
     let secondOverall: number | undefined;
-    if (mode !== 'human') {
+    if (mode !== 'human' && !failure) {
       try {
         draft = await provider.scoreSubmission(submissionId);
         state.overall = draft.overall;
       } catch (error) {
         if (isGone(error) || !(error instanceof ActivityFailure)) throw error;
-        scoringFailure = describe(error);
+        failure = { kind: 'scoring_failed', reason: describe(error) };
       }
       if (draft && mode === 'hybrid' && input.policy.secondOpinion) {
         // A second, independent scoring; best effort: its failure is no reason to stop.
@@ -186,18 +211,23 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
       }
     }
 
-    if (scoringFailure !== undefined && mode === 'auto') {
-      // Auto mode has no human in the loop: the failure is recorded for an admin to re-drive.
-      log.warn('grading failed', { submissionId, reason: scoringFailure });
-      await store.markFailed(submissionId, `scoring failed: ${scoringFailure}`);
+    // Auto mode has no human in the loop: a provider failure is recorded for an admin to
+    // re-drive. A recording without speech is different: only a person can judge it.
+    if (failure && mode === 'auto' && failure.kind !== 'unusable_audio') {
+      const step = failure.kind === 'scoring_failed' ? 'scoring' : 'transcription';
+      log.warn('grading failed', { submissionId, reason: failure.reason });
+      await store.markFailed(submissionId, `${step} failed: ${failure.reason}`);
       state.phase = 'failed';
       show('failed');
       return (output = { submissionId, status: 'failed' });
     }
 
     const decisionToRoute = draft
-      ? route({ mode, overall: draft.overall, confidence: draft.confidence, flags: draft.flags, secondOverall }, routing)
-      : { needsReview: true, reasons: [scoringFailure !== undefined ? 'scoring_failed' : 'human_mode'] };
+      ? route(
+          { mode, overall: draft.overall, confidence: draft.confidence, flags: draft.flags, secondOverall, transcriptionConfidence: transcription?.confidence },
+          routing,
+        )
+      : { needsReview: true, reasons: failure ? (mode === 'human' ? ['human_mode', failure.kind] : [failure.kind]) : ['human_mode'] };
 
     if (!decisionToRoute.needsReview && draft) {
       state.phase = 'finishing';
@@ -210,7 +240,13 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
     const reasons = state.slaBreached ? [...decisionToRoute.reasons, 'sla_breached'] : decisionToRoute.reasons;
     const priority = priorityFor(reasons);
     const dueAt = new Date(Date.now() + reviewDueSeconds * 1000).toISOString();
-    const { reviewId } = await store.openReview(submissionId, { reasons, priority, dueAt, draft });
+    const { reviewId } = await store.openReview(submissionId, {
+      reasons,
+      priority,
+      dueAt,
+      draft,
+      ...(failure ? { note: failure.reason } : {}),
+    });
     state.review = { reviewId, priority, reasons, dueAt, escalated: false };
     state.phase = 'awaiting_review';
     show('review_pending', priority);

@@ -37,6 +37,11 @@ const schema = z.object({
   SCORING_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
   SCORING_WORKER_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
   SCORING_WORKER_CONCURRENCY: int(1, 1000).default(20),
+  TEMPORAL_TRANSCRIPTION_TASK_QUEUE: optionalString,
+  TRANSCRIPTION_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
+  TRANSCRIPTION_WORKER_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
+  TRANSCRIPTION_WORKER_CONCURRENCY: int(1, 1000).default(2),
+  TRANSCRIPTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(7200).default(600),
   CIRCUIT_BREAKER_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.5),
   CIRCUIT_BREAKER_MIN_CALLS: int(1, 10_000).default(10),
   CIRCUIT_BREAKER_WINDOW_SECONDS: int(1, 3600).default(60),
@@ -60,6 +65,7 @@ const schema = z.object({
   GRADING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
   GRADING_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(1),
   GRADING_BOUNDARY_MARGIN: z.coerce.number().min(0).max(2).default(0.5),
+  GRADING_MIN_TRANSCRIPTION_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   GRADING_SECOND_OPINION: z.enum(['true', 'false']).default('false'),
 
   SCORING_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto'),
@@ -67,6 +73,16 @@ const schema = z.object({
   OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(60),
+
+  TRANSCRIPTION_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto'),
+  OPENAI_TRANSCRIPTION_MODEL: z.string().min(1).default('whisper-1'),
+  POCKETSPHINX_PATH: z.string().min(1).default('pocketsphinx_continuous'),
+  POCKETSPHINX_MODEL_DIR: z.string().min(1).default('/usr/share/pocketsphinx/model/en-us'),
+  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
+
+  AUDIO_STORAGE_DIR: optionalString,
+  AUDIO_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
+  AUDIO_MAX_SECONDS: int(1, 86_400).default(900),
 
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
 
@@ -124,6 +140,8 @@ function buildConfig(v: z.infer<typeof schema>) {
       searchAttributes: v.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
       /** Provider calls run here, under their own rate limits. */
       scoringTaskQueue: v.TEMPORAL_SCORING_TASK_QUEUE ?? `${v.TEMPORAL_TASK_QUEUE}-scoring`,
+      /** Speech recognition runs here, under its own limits. */
+      transcriptionTaskQueue: v.TEMPORAL_TRANSCRIPTION_TASK_QUEUE ?? `${v.TEMPORAL_TASK_QUEUE}-transcription`,
     },
     embedded: {
       dataDir: path.resolve(v.EMBEDDED_DATA_DIR),
@@ -145,6 +163,7 @@ function buildConfig(v: z.infer<typeof schema>) {
         minConfidence: v.GRADING_MIN_CONFIDENCE,
         disagreementMargin: v.GRADING_DISAGREEMENT_MARGIN,
         boundaryMargin: v.GRADING_BOUNDARY_MARGIN,
+        minTranscriptionConfidence: v.GRADING_MIN_TRANSCRIPTION_CONFIDENCE,
       },
       secondOpinion: v.GRADING_SECOND_OPINION === 'true',
     },
@@ -172,6 +191,34 @@ function buildConfig(v: z.infer<typeof schema>) {
         model: v.OPENAI_MODEL,
         timeoutSeconds: v.OPENAI_TIMEOUT_SECONDS,
       },
+    },
+    transcription: {
+      // auto: the OpenAI-compatible endpoint when one is configured, else PocketSphinx.
+      provider:
+        v.TRANSCRIPTION_PROVIDER === 'auto'
+          ? v.OPENAI_API_KEY || v.OPENAI_BASE_URL
+            ? ('openai' as const)
+            : ('offline' as const)
+          : v.TRANSCRIPTION_PROVIDER,
+      requestsPerMinute: v.TRANSCRIPTION_REQUESTS_PER_MINUTE,
+      workerRequestsPerMinute: v.TRANSCRIPTION_WORKER_REQUESTS_PER_MINUTE,
+      workerConcurrency: v.TRANSCRIPTION_WORKER_CONCURRENCY,
+      timeoutSeconds: v.TRANSCRIPTION_TIMEOUT_SECONDS,
+      openai: {
+        apiKey: v.OPENAI_API_KEY,
+        baseUrl: v.OPENAI_BASE_URL,
+        model: v.OPENAI_TRANSCRIPTION_MODEL,
+        // Long recordings take a while: the request may use most of the attempt's time limit.
+        timeoutSeconds: v.TRANSCRIPTION_TIMEOUT_SECONDS * 0.9,
+      },
+      pocketsphinx: { binary: v.POCKETSPHINX_PATH, modelDir: v.POCKETSPHINX_MODEL_DIR },
+      ffmpeg: v.FFMPEG_PATH,
+    },
+    audio: {
+      /** Shared by the API (which stores uploads) and the workers (which read them). */
+      storageDir: path.resolve(v.AUDIO_STORAGE_DIR ?? path.join(v.EMBEDDED_DATA_DIR, 'audio')),
+      maxBytes: v.AUDIO_MAX_BYTES,
+      maxSeconds: v.AUDIO_MAX_SECONDS,
     },
     redis: { url: v.REDIS_URL },
     auth: {

@@ -10,6 +10,8 @@ export interface RoutingRules {
   disagreementMargin: number;
   /** Overall scores within this distance of a level boundary (4.0, 6.0, 8.5) go to review. */
   boundaryMargin: number;
+  /** Below this recogniser confidence (0-1) a hybrid speaking result goes to review. Absent in older histories. */
+  minTranscriptionConfidence?: number;
 }
 
 export interface RoutingInput {
@@ -19,6 +21,8 @@ export interface RoutingInput {
   flags: readonly string[];
   /** Overall of an independent second scoring, when one was made. */
   secondOverall?: number;
+  /** Recogniser confidence of a speaking answer's transcript. */
+  transcriptionConfidence?: number;
 }
 
 export interface RoutingDecision {
@@ -30,7 +34,7 @@ export interface RoutingDecision {
 /** Lowest score of each level: B1 from 4.0, B2 from 6.0, C1 from 8.5. */
 export const levelBoundaries = [4, 6, 8.5] as const;
 
-const highPriorityReasons = new Set(['prompt_injection', 'scoring_failed', 'sla_breached']);
+const highPriorityReasons = new Set(['prompt_injection', 'scoring_failed', 'sla_breached', 'unusable_audio', 'transcription_failed']);
 const flagReasons = ['prompt_injection', 'off_task', 'possibly_off_task', 'far_below_word_minimum'];
 
 export function nearBoundary(overall: number, margin: number): boolean {
@@ -50,6 +54,13 @@ export function route(input: RoutingInput, rules: RoutingRules): RoutingDecision
   if (input.mode === 'human') reasons.push('human_mode');
   for (const flag of flagReasons) if (input.flags.includes(flag)) reasons.push(flag);
   if (input.confidence < rules.minConfidence) reasons.push('low_confidence');
+  if (
+    input.transcriptionConfidence !== undefined &&
+    rules.minTranscriptionConfidence !== undefined &&
+    input.transcriptionConfidence < rules.minTranscriptionConfidence
+  ) {
+    reasons.push('low_transcription_confidence');
+  }
   if (input.secondOverall !== undefined && Math.abs(input.secondOverall - input.overall) > rules.disagreementMargin) {
     reasons.push('scorers_disagree');
   }

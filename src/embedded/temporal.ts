@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { gradingSearchAttributes } from '../../workflows/search-attributes.ts';
+import { findOnPath } from '../lib/executables.ts';
 
 type Log = (message: string) => void;
 
@@ -30,7 +31,7 @@ export function findExecutable(name: string, configured?: string): string | unde
     if (!existsSync(configured)) throw new TemporalUnavailableError(`${configured} (from configuration) does not exist`);
     return configured;
   }
-  const onPath = commandOutput('sh', ['-c', `command -v ${name}`]);
+  const onPath = findOnPath(name);
   if (onPath) return onPath;
   const userBin = pipUserBin();
   const candidate = userBin && path.join(userBin, name);

@@ -14,6 +14,7 @@ import type { PrismaClient } from '../lib/prisma.ts';
 import type { Redis } from '../lib/redis.ts';
 import { reviewRoutes } from '../reviews/review.routes.ts';
 import { createReviewService } from '../reviews/review.service.ts';
+import { createAudioStore, type AudioStore } from '../storage/audio-store.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
@@ -29,6 +30,8 @@ export interface AppDeps {
   tokenKeys: TokenKeys;
   /** Optional locally: without it rate limits are off (with a warning). */
   redis?: Redis;
+  /** Where speaking answers are kept; by default the directory in config. */
+  audioStore?: AudioStore;
 }
 
 /** Longest a readiness check may take per dependency. */
@@ -85,8 +88,15 @@ export function createApp(deps: AppDeps): express.Express {
     refreshTokens: createRefreshTokens(prisma, config.auth.refreshTtlSeconds),
   });
   app.use(authRoutes(config, auth, accessTokens, limiter));
+  const audioStore = deps.audioStore ?? createAudioStore(config);
   app.use(
-    submissionRoutes(config, createSubmissionService({ config, prisma, temporal, logger }), accessTokens, limiter),
+    submissionRoutes(
+      config,
+      createSubmissionService({ config, prisma, temporal, logger, audioStore }),
+      accessTokens,
+      limiter,
+      audioStore,
+    ),
   );
   app.use(reviewRoutes(createReviewService({ config, prisma, temporal, logger }), prisma, accessTokens));
 

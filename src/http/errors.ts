@@ -45,6 +45,12 @@ export class ConflictError extends AppError {
   }
 }
 
+export class PayloadTooLargeError extends AppError {
+  constructor(detail: string, errors?: FieldError[]) {
+    super(413, 'Content Too Large', detail, errors);
+  }
+}
+
 export class UnsupportedMediaTypeError extends AppError {
   constructor(detail: string) {
     super(415, 'Unsupported Media Type', detail);

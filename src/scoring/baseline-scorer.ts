@@ -3,9 +3,10 @@
 // and rounded to the 0.5 grid. It is a floor, not a rater: its confidence is reported as low,
 // so hybrid routing sends its borderline results to people.
 import { toHalfPointGrid, wordMinimum } from '../domain/scores.ts';
-import type { CriterionAssessment, Scorer, ScoringOutcome, WritingResponse } from './scorer.ts';
+import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import { UnscorableResponseError } from './scorer.ts';
-import { measure } from './text-features.ts';
+import { estimatePronunciation, pronunciationCaveat, speakingWordGuide } from './speaking-rubric.ts';
+import { measure, words } from './text-features.ts';
 
 export const baselineVersion = 'baseline-1';
 
@@ -85,9 +86,83 @@ export function scoreWithBaseline(response: WritingResponse): ScoringOutcome {
   };
 }
 
+/** Words that mark complex structures in speech (subordination, relative clauses, conditionals). */
+const subordinators = new Set(['because', 'although', 'though', 'which', 'who', 'whose', 'whom', 'if', 'unless', 'when', 'while', 'whereas', 'since', 'until', 'so', 'that', 'whether']);
+/** Spoken discourse markers: sequencing, adding, contrasting, exemplifying, concluding, opining. */
+const discourseMarkers = [
+  'first', 'firstly', 'second', 'secondly', 'then', 'next', 'finally', 'also', 'besides', 'moreover', 'however',
+  'on the other hand', 'for example', 'for instance', 'such as', 'in my opinion', 'i think', 'i believe',
+  'in conclusion', 'to sum up', 'as a result', 'that is why', 'another', 'in addition', 'actually', 'anyway',
+];
+
+/**
+ * The speaking baseline: the same idea as the writing one, on a transcript plus the fluency
+ * measures. Speech rate scores best from 110 to 160 words per minute; long pauses and short
+ * runs pull fluency down. Pronunciation is the recogniser-confidence estimate.
+ */
+export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOutcome {
+  const tokens = words(response.transcript);
+  if (tokens.length === 0) throw new UnscorableResponseError('the transcript contains no English words');
+  const f = measure(response.transcript, response.prompt);
+  const fl = response.fluency;
+  const guide = speakingWordGuide[response.task];
+  const length = clamp01(tokens.length / guide);
+  const flags: string[] = [];
+  if (tokens.length < guide * 0.5) flags.push('far_below_word_minimum');
+  else if (tokens.length < guide) flags.push('below_word_minimum');
+  if (f.promptOverlap < 0.1) flags.push('possibly_off_task');
+
+  const perHundred = (n: number) => (n * 100) / tokens.length;
+  const complex = perHundred(tokens.filter((t) => subordinators.has(t)).length);
+  const spoken = ` ${tokens.join(' ')} `;
+  const markers = discourseMarkers.filter((m) => spoken.includes(` ${m} `)).length;
+  const minutes = fl.durationSeconds / 60;
+  // Missing timings count as neutral (0.5), never as good or bad.
+  const rate = fl.wordsPerMinute >= 110 && fl.wordsPerMinute <= 160 ? 1 : fl.wordsPerMinute < 110 ? clamp01((fl.wordsPerMinute - 50) / 60) : clamp01(1 - (fl.wordsPerMinute - 160) / 80);
+  const pauses = fl.longPauseCount === null || minutes <= 0 ? 0.5 : 1 - clamp01(fl.longPauseCount / minutes / 6);
+  const runs = fl.meanRunWords === null ? 0.5 : clamp01((fl.meanRunWords - 2) / 8);
+
+  const grammar = 1 + 4 * clamp01(complex / 6) + 3 * runs + 2 * clamp01((f.lexicalDiversity - 0.4) / 0.4);
+  const vocabulary = 1 + 6 * clamp01((f.lexicalDiversity - 0.45) / 0.35) + 3 * clamp01(f.longWordShare / 0.2);
+  const fluency = 1 + 4 * rate + 3 * pauses + 2 * runs;
+  const discourse = 1 + 5 * clamp01(markers / 5) + 4 * clamp01(f.promptOverlap / 0.4);
+  const quote = tokens.slice(0, 20).join(' ');
+
+  const criteria = {
+    grammar: assess(grammar, length, `${complex.toFixed(1)} subordinating words per 100 words; ${fl.meanRunWords?.toFixed(1) ?? 'unknown'} words per fluent run.`, [quote]),
+    vocabulary: assess(vocabulary, length, `Lexical diversity ${f.lexicalDiversity.toFixed(2)}; ${Math.round(f.longWordShare * 100)}% long words.`),
+    pronunciation: estimatePronunciation(response.transcriptionConfidence, response.transcriptionProvider),
+    fluency: assess(
+      fluency,
+      length,
+      `${fl.wordsPerMinute.toFixed(0)} words per minute` +
+        (fl.pauseCount === null ? '; no word timings, so pauses were not measured.' : `; ${fl.pauseCount} pause(s), ${fl.longPauseCount} of a second or more.`),
+    ),
+    discourseManagement: assess(
+      discourse,
+      length,
+      `${tokens.length} words against a guide of ${guide}; ${markers} different discourse marker(s); uses ${Math.round(f.promptOverlap * 100)}% of the prompt's key words.`,
+    ),
+  };
+  return {
+    criteria,
+    feedback:
+      'Scored by the offline baseline from the transcript (length, prompt coverage, discourse markers, lexical diversity, ' +
+      `complex structures) and measured delivery (speech rate, pauses). ${pronunciationCaveat}`,
+    confidence: 0.3,
+    signals: { wordCount: tokens.length, wordMinimum: guide, flags },
+    provider: 'offline-baseline',
+    model: null,
+    version: baselineVersion,
+  };
+}
+
 export class BaselineScorer implements Scorer {
   readonly provider = 'offline-baseline';
   async scoreWriting(response: WritingResponse): Promise<ScoringOutcome> {
     return scoreWithBaseline(response);
+  }
+  async scoreSpeaking(response: SpeakingResponse): Promise<ScoringOutcome> {
+    return scoreSpeakingWithBaseline(response);
   }
 }

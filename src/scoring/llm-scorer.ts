@@ -2,17 +2,22 @@
 // validated again with zod (scores outside 0-10 or off the 0.5 grid are rejected). The SDK's own
 // retries are off; Temporal retries the activity, so retries are not multiplied.
 import { randomBytes } from 'node:crypto';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import { isValidScore, wordMinimum, writingCriteria } from '../domain/scores.ts';
+import { MalformedOutputError } from '../providers/errors.ts';
+import { classifyOpenAIError, createOpenAIClient } from '../providers/openai.ts';
+import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import {
-  MalformedOutputError,
-  ProviderRejectedError,
-  ProviderUnavailableError,
-  type Scorer,
-  type ScoringOutcome,
-  type WritingResponse,
-} from './scorer.ts';
+  estimatePronunciation,
+  pronunciationCaveat,
+  speakingPromptVersion,
+  speakingRubricVersion,
+  speakingSystemPrompt,
+  speakingUserMessage,
+  speakingWordGuide,
+  transcriptCriteria,
+} from './speaking-rubric.ts';
 import { words } from './text-features.ts';
 import {
   looksLikeInjection,
@@ -40,54 +45,54 @@ const criterionJsonSchema = {
   },
 } as const;
 
-export const writingOutputJsonSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['criteria', 'overallFeedback', 'confidence', 'offTask', 'injectionSuspected'],
-  properties: {
-    criteria: {
-      type: 'object',
-      additionalProperties: false,
-      required: [...writingCriteria],
-      properties: Object.fromEntries(writingCriteria.map((c) => [c, criterionJsonSchema])),
+/** The JSON schema the model must answer with, for the given criteria. */
+export function outputJsonSchema(criteria: readonly string[]) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['criteria', 'overallFeedback', 'confidence', 'offTask', 'injectionSuspected'],
+    properties: {
+      criteria: {
+        type: 'object',
+        additionalProperties: false,
+        required: [...criteria],
+        properties: Object.fromEntries(criteria.map((c) => [c, criterionJsonSchema])),
+      },
+      overallFeedback: { type: 'string' },
+      confidence: { type: 'number', description: '0 to 1' },
+      offTask: { type: 'boolean' },
+      injectionSuspected: { type: 'boolean' },
     },
-    overallFeedback: { type: 'string' },
-    confidence: { type: 'number', description: '0 to 1' },
-    offTask: { type: 'boolean' },
-    injectionSuspected: { type: 'boolean' },
-  },
-} as const;
+  } as const;
+}
+
+export const writingOutputJsonSchema = outputJsonSchema(writingCriteria);
 
 const score = z.number().refine(isValidScore, 'must be 0-10 in steps of 0.5');
 const criterion = z.object({ score, evidence: z.array(z.string().max(1000)).max(5), feedback: z.string().min(1).max(2000) });
-const outputSchema = z.object({
-  criteria: z.object(Object.fromEntries(writingCriteria.map((c) => [c, criterion])) as Record<(typeof writingCriteria)[number], typeof criterion>),
-  overallFeedback: z.string().min(1).max(4000),
-  confidence: z.number().min(0).max(1),
-  offTask: z.boolean(),
-  injectionSuspected: z.boolean(),
-});
+const outputSchema = (criteria: readonly string[]) =>
+  z.object({
+    criteria: z.object(Object.fromEntries(criteria.map((c) => [c, criterion])) as Record<string, typeof criterion>),
+    overallFeedback: z.string().min(1).max(4000),
+    confidence: z.number().min(0).max(1),
+    offTask: z.boolean(),
+    injectionSuspected: z.boolean(),
+  });
 
-function retryAfterMs(headers: Headers | undefined): number | undefined {
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+interface Assessment {
+  criteria: Record<string, CriterionAssessment>;
+  overallFeedback: string;
+  confidence: number;
+  offTask: boolean;
+  injectionSuspected: boolean;
+  model: string;
+  usage?: ScoringOutcome['usage'];
 }
 
-/** Sorts provider failures into "try again later" and "this request can never succeed". */
-function classify(error: unknown): Error {
-  if (error instanceof OpenAI.APIConnectionError) return new ProviderUnavailableError(`provider unreachable: ${error.message}`);
-  if (error instanceof OpenAI.APIError) {
-    const status = error.status ?? 0;
-    if (status === 429 || status === 408 || status === 409 || status >= 500) {
-      return new ProviderUnavailableError(`provider answered ${status}`, retryAfterMs(error.headers as Headers | undefined));
-    }
-    return new ProviderRejectedError(`provider rejected the request (${status}): ${error.message}`);
-  }
-  return error instanceof Error ? error : new Error(String(error));
+/** Flags from length against a minimum (or guide). */
+function lengthFlags(wordCount: number, minimum: number): string[] {
+  if (wordCount < minimum * 0.5) return ['far_below_word_minimum'];
+  return wordCount < minimum ? ['below_word_minimum'] : [];
 }
 
 export class LlmScorer implements Scorer {
@@ -95,33 +100,24 @@ export class LlmScorer implements Scorer {
   private readonly client: OpenAI;
 
   constructor(private readonly options: LlmScorerOptions) {
-    this.client = new OpenAI({
-      // Local OpenAI-compatible servers (e.g. Ollama) accept any key.
-      apiKey: options.apiKey ?? 'not-needed',
-      baseURL: options.baseUrl,
-      maxRetries: 0,
-      timeout: options.timeoutSeconds * 1000,
-    });
+    this.client = createOpenAIClient(options);
   }
 
-  async scoreWriting(response: WritingResponse): Promise<ScoringOutcome> {
-    const fence = `=====${randomBytes(9).toString('base64url')}=====`;
+  /** One chat completion under a strict schema for `criteria`, validated. */
+  private async assess(name: string, criteria: readonly string[], system: string, user: string): Promise<Assessment> {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
       completion = await this.client.chat.completions.create({
         model: this.options.model,
         temperature: 0,
         messages: [
-          { role: 'system', content: writingSystemPrompt(response.task) },
-          { role: 'user', content: writingUserMessage(response.prompt, response.text, fence) },
+          { role: 'system', content: system },
+          { role: 'user', content: user },
         ],
-        response_format: {
-          type: 'json_schema',
-          json_schema: { name: 'vstep_writing_assessment', strict: true, schema: writingOutputJsonSchema },
-        },
+        response_format: { type: 'json_schema', json_schema: { name, strict: true, schema: outputJsonSchema(criteria) } },
       });
     } catch (error) {
-      throw classify(error);
+      throw classifyOpenAIError(error);
     }
 
     const choice = completion.choices[0];
@@ -132,30 +128,68 @@ export class LlmScorer implements Scorer {
     } catch {
       throw new MalformedOutputError('the model did not answer with JSON');
     }
-    const result = outputSchema.safeParse(parsed);
+    const result = outputSchema(criteria).safeParse(parsed);
     if (!result.success) {
       const issue = result.error.issues[0]!;
       throw new MalformedOutputError(`the model's answer breaks the schema at ${issue.path.join('.') || '(root)'}: ${issue.message}`);
     }
-    const out = result.data;
-    const wordCount = words(response.text).length;
-    const minimum = wordMinimum[response.task];
-    const flags: string[] = [];
-    if (out.injectionSuspected || looksLikeInjection(response.text)) flags.push('prompt_injection');
-    if (out.offTask) flags.push('off_task');
-    if (wordCount < minimum * 0.5) flags.push('far_below_word_minimum');
-    else if (wordCount < minimum) flags.push('below_word_minimum');
     return {
-      criteria: out.criteria,
-      feedback: out.overallFeedback,
-      confidence: out.confidence,
-      signals: { wordCount, wordMinimum: minimum, flags },
-      provider: this.provider,
+      ...result.data,
       model: completion.model || this.options.model,
-      version: `${writingRubricVersion}+${writingPromptVersion}`,
       usage: completion.usage
         ? { promptTokens: completion.usage.prompt_tokens, completionTokens: completion.usage.completion_tokens }
         : undefined,
     };
+  }
+
+  private outcome(out: Assessment, text: string, minimum: number, criteria: Record<string, CriterionAssessment>, feedback: string, version: string): ScoringOutcome {
+    const wordCount = words(text).length;
+    const flags: string[] = [];
+    if (out.injectionSuspected || looksLikeInjection(text)) flags.push('prompt_injection');
+    if (out.offTask) flags.push('off_task');
+    flags.push(...lengthFlags(wordCount, minimum));
+    return {
+      criteria,
+      feedback,
+      confidence: out.confidence,
+      signals: { wordCount, wordMinimum: minimum, flags },
+      provider: this.provider,
+      model: out.model,
+      version,
+      usage: out.usage,
+    };
+  }
+
+  async scoreWriting(response: WritingResponse): Promise<ScoringOutcome> {
+    const fence = `=====${randomBytes(9).toString('base64url')}=====`;
+    const out = await this.assess(
+      'vstep_writing_assessment',
+      writingCriteria,
+      writingSystemPrompt(response.task),
+      writingUserMessage(response.prompt, response.text, fence),
+    );
+    return this.outcome(out, response.text, wordMinimum[response.task], out.criteria, out.overallFeedback, `${writingRubricVersion}+${writingPromptVersion}`);
+  }
+
+  async scoreSpeaking(response: SpeakingResponse): Promise<ScoringOutcome> {
+    const fence = `=====${randomBytes(9).toString('base64url')}=====`;
+    const out = await this.assess(
+      'vstep_speaking_assessment',
+      transcriptCriteria,
+      speakingSystemPrompt(response.task),
+      speakingUserMessage(response.prompt, response.transcript, response.fluency, fence),
+    );
+    const criteria = {
+      ...out.criteria,
+      pronunciation: estimatePronunciation(response.transcriptionConfidence, response.transcriptionProvider),
+    };
+    return this.outcome(
+      out,
+      response.transcript,
+      speakingWordGuide[response.task],
+      criteria,
+      `${out.overallFeedback} ${pronunciationCaveat}`,
+      `${speakingRubricVersion}+${speakingPromptVersion}`,
+    );
   }
 }

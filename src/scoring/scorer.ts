@@ -1,12 +1,24 @@
 // The scoring provider interface. A scorer turns one response into criterion scores with
 // evidence and feedback; it never decides the overall score or level (src/domain/scores.ts
-// does). The offline baseline implements it today; the LLM scorer plugs in beside it.
-import type { WritingCriterion, WritingTask } from '../domain/scores.ts';
+// does). Two implementations: the offline baseline and the LLM scorer.
+import type { SpeakingTask, WritingTask } from '../domain/scores.ts';
+import type { FluencyMeasures } from '../speech/fluency.ts';
 
 export interface WritingResponse {
   task: WritingTask;
   prompt: string;
   text: string;
+}
+
+/** A speaking answer as the scorers see it: the transcript and what the recogniser measured. */
+export interface SpeakingResponse {
+  task: SpeakingTask;
+  prompt: string;
+  transcript: string;
+  fluency: FluencyMeasures;
+  /** 0-1, from the recogniser; the only evidence about pronunciation a transcript offers. */
+  transcriptionConfidence: number;
+  transcriptionProvider: string;
 }
 
 export interface CriterionAssessment {
@@ -15,17 +27,20 @@ export interface CriterionAssessment {
   /** Short quotes from the response that justify the score. */
   evidence: string[];
   feedback: string;
+  /** True when the score is estimated from indirect evidence (pronunciation from a transcript). */
+  estimated?: boolean;
 }
 
 /** Observations a router can act on (off-task, far too short, ...). */
 export interface ScoringSignals {
   wordCount: number;
+  /** Words expected at least: the task minimum for writing, a guide for the speaking part. */
   wordMinimum: number;
   flags: string[];
 }
 
 export interface ScoringOutcome {
-  criteria: Record<WritingCriterion, CriterionAssessment>;
+  criteria: Record<string, CriterionAssessment>;
   feedback: string;
   /** 0-1: how far the scorer trusts its own result. */
   confidence: number;
@@ -41,31 +56,10 @@ export interface ScoringOutcome {
 export interface Scorer {
   readonly provider: string;
   scoreWriting(response: WritingResponse): Promise<ScoringOutcome>;
+  scoreSpeaking(response: SpeakingResponse): Promise<ScoringOutcome>;
 }
 
 /** A failure that retrying cannot fix (e.g. unusable input). */
 export class UnscorableResponseError extends Error {
   override name = 'UnscorableResponseError';
-}
-
-/** The provider is unavailable for now (429, 5xx, timeout, connection): worth retrying. */
-export class ProviderUnavailableError extends Error {
-  override name = 'ProviderUnavailableError';
-  constructor(
-    message: string,
-    /** How long the provider asked us to wait (Retry-After), if it said. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-  }
-}
-
-/** The provider refused the request itself (bad key, unknown model, invalid request): retrying cannot help. */
-export class ProviderRejectedError extends Error {
-  override name = 'ProviderRejectedError';
-}
-
-/** The provider answered, but not with a usable result (bad JSON, scores off the grid): may succeed on retry. */
-export class MalformedOutputError extends Error {
-  override name = 'MalformedOutputError';
 }

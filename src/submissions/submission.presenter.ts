@@ -1,4 +1,5 @@
 // The public JSON shape of a submission (SPEC §8). Decimals become numbers here.
+import { presentTranscript } from '../speech/transcripts.ts';
 import type { SubmissionRecord } from './submission.repository.ts';
 
 type ResultRow = SubmissionRecord['results'][number];
@@ -10,7 +11,10 @@ function presentResult(r: ResultRow) {
     criteria: Object.fromEntries(
       [...r.criteria]
         .sort((a, b) => a.criterion.localeCompare(b.criterion))
-        .map((c) => [c.criterion, { score: Number(c.score), evidence: c.evidence, feedback: c.feedback }]),
+        .map((c) => [
+          c.criterion,
+          { score: Number(c.score), evidence: c.evidence, feedback: c.feedback, ...(c.estimated ? { estimated: true } : {}) },
+        ]),
     ),
     feedback: r.feedback,
     source: r.source,
@@ -43,6 +47,14 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
     workflowId: s.workflowId,
     wordCount: s.wordCount,
     failureReason: s.failureReason,
+    ...(s.skill === 'speaking'
+      ? {
+          audio: s.audioKey
+            ? { format: s.audioFormat, bytes: s.audioBytes, durationSeconds: s.audioSeconds, url: `${links.self}/audio` }
+            : null,
+          transcript: s.transcript && presentTranscript(s.transcript),
+        }
+      : {}),
     result: final && presentResult(final),
     ...(viewer.staff ? { aiDraft: draft && presentResult(draft) } : {}),
     review: s.review && {
@@ -50,6 +62,7 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
       priority: s.review.priority,
       status: s.review.status,
       reasons: s.review.reasons,
+      note: s.review.note,
       dueAt: s.review.dueAt.toISOString(),
     },
     links,

@@ -9,6 +9,7 @@ type Db = PrismaClient | Prisma.TransactionClient;
 export const submissionInclude = {
   results: { include: { criteria: true } },
   review: true,
+  transcript: true,
 } as const;
 
 export type SubmissionRecord = Prisma.SubmissionGetPayload<{ include: typeof submissionInclude }>;

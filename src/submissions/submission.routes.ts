@@ -1,10 +1,13 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
 import type { Config } from '../config/env.ts';
 import { NotFoundError, UnsupportedMediaTypeError } from '../http/errors.ts';
 import { rateLimit, type RateLimiter } from '../http/middleware/rate-limit.ts';
 import { validated } from '../http/middleware/validate.ts';
+import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
+import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
+import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
 import { presentSubmission } from './submission.presenter.ts';
 import { createWritingSubmissionSchema, listQuery, submissionIdParams } from './submission.schemas.ts';
 import type { SubmissionService } from './submission.service.ts';
@@ -16,9 +19,25 @@ export function submissionRoutes(
   service: SubmissionService,
   accessTokens: AccessTokens,
   limiter: RateLimiter,
+  audioStore: AudioStore,
 ): Router {
   const router = Router();
   router.use('/submissions', authenticate(accessTokens));
+
+  const created: RequestHandler = (_req, res) => {
+    const submission = res.locals.created as Awaited<ReturnType<SubmissionService['createWriting']>>;
+    const links = selfLink(submission.id);
+    res.status(202).location(links.self).json(presentSubmission(submission, links));
+  };
+  const createWriting = validated({ body: createWritingSubmissionSchema }, async ({ body }, req, res, next) => {
+    res.locals.created = await service.createWriting(principalOf(res.locals).id, body, res.locals.requestId);
+    created(req, res, next);
+  });
+  const speakingUpload = receiveAudio(config, audioStore);
+  const createSpeaking: RequestHandler = async (req, res, next) => {
+    res.locals.created = await service.createSpeaking(principalOf(res.locals).id, res.locals.audio as ReceivedAudio, res.locals.requestId);
+    created(req, res, next);
+  };
 
   router.post(
     '/submissions',
@@ -27,17 +46,19 @@ export function submissionRoutes(
       { scope: 'account', id: res.locals.principal?.id, limit: config.rateLimits.submissionsPerAccount },
       { scope: 'ip', id: req.ip, limit: config.rateLimits.submissionsPerIp },
     ]),
-    (req, _res, next) => {
-      if (!req.is('application/json')) {
-        throw new UnsupportedMediaTypeError('Writing submissions are sent as application/json.');
+    // Writing tasks arrive as JSON, speaking answers as multipart/form-data with the audio.
+    (req, res, next) => {
+      if (req.is('application/json')) return createWriting(req, res, next);
+      if (req.is('multipart/form-data')) {
+        return speakingUpload(req, res, (error?: unknown) => {
+          if (error) return next(error);
+          Promise.resolve(createSpeaking(req, res, next)).catch(next);
+        });
       }
-      next();
+      throw new UnsupportedMediaTypeError(
+        'Writing tasks are sent as application/json; speaking answers as multipart/form-data with the recording in the "audio" part.',
+      );
     },
-    validated({ body: createWritingSubmissionSchema }, async ({ body }, _req, res) => {
-      const submission = await service.createWriting(principalOf(res.locals).id, body, res.locals.requestId);
-      const links = selfLink(submission.id);
-      res.status(202).location(links.self).json(presentSubmission(submission, links));
-    }),
   );
 
   router.get(
@@ -56,6 +77,26 @@ export function submissionRoutes(
       if (!submission) throw new NotFoundError('No submission with this id.');
       const viewer = principalOf(res.locals);
       res.json(presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
+    }),
+  );
+
+  // The recording of a speaking answer, for its student and for graders and admins.
+  router.get(
+    '/submissions/:id/audio',
+    validated({ params: submissionIdParams }, async ({ params }, _req, res) => {
+      const submission = await service.getVisible(params.id, principalOf(res.locals));
+      if (!submission?.audioKey) throw new NotFoundError('No recording for this id.');
+      const audio = await audioStore.openStream(submission.audioKey).catch((error: unknown) => {
+        if (error instanceof AudioNotFoundError) throw new NotFoundError('The recording is no longer stored.');
+        throw error;
+      });
+      res.status(200).set({
+        'Content-Type': mimeTypes[submission.audioFormat as AudioFormat] ?? 'application/octet-stream',
+        'Content-Length': String(audio.bytes),
+        'Cache-Control': 'private, no-store',
+      });
+      audio.stream.on('error', () => res.destroy());
+      audio.stream.pipe(res);
     }),
   );
 

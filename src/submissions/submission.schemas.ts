@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gradingModes, writingTasks } from '../domain/scores.ts';
+import { gradingModes, speakingTasks, writingTasks } from '../domain/scores.ts';
 
 /** Largest essay accepted: far above any VSTEP task, small enough to score quickly. */
 export const maxEssayCharacters = 20_000;
@@ -12,7 +12,7 @@ const text = (max: number) =>
     .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
 
 export const createWritingSubmissionSchema = z.strictObject({
-  skill: z.literal('writing'),
+  skill: z.literal('writing', { error: 'must be "writing" in a JSON body; speaking answers are sent as multipart/form-data with an audio file' }),
   task: z.enum(writingTasks),
   prompt: text(4000),
   text: text(maxEssayCharacters),
@@ -21,6 +21,17 @@ export const createWritingSubmissionSchema = z.strictObject({
 });
 
 export type CreateWritingSubmission = z.infer<typeof createWritingSubmissionSchema>;
+
+/** The text fields of a multipart speaking submission (the file itself is the `audio` part). */
+export const createSpeakingSubmissionSchema = z.strictObject({
+  skill: z.literal('speaking', { error: 'must be "speaking" in a multipart body; writing tasks are sent as JSON' }),
+  task: z.enum(speakingTasks),
+  prompt: text(4000),
+  mode: z.enum(gradingModes).optional(),
+  attemptId: z.uuid().optional(),
+});
+
+export type CreateSpeakingSubmission = z.infer<typeof createSpeakingSubmissionSchema>;
 
 export const submissionIdParams = z.object({ id: z.uuid('must be a UUID') });
 

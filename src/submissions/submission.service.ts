@@ -7,7 +7,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import type { Config } from '../config/env.ts';
 import type { GradingMode, Skill, Task } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { PrismaClient } from '../lib/prisma.ts';
+import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import { BadRequestError, ConflictError } from '../http/errors.ts';
 import { words } from '../scoring/text-features.ts';
 import {
@@ -18,6 +18,9 @@ import {
 } from '../../workflows/grade-submission.types.ts';
 import { modeAttribute, skillAttribute, statusAttribute, taskAttribute } from '../../workflows/search-attributes.ts';
 import type { Principal } from '../auth/access-tokens.ts';
+import { extensions } from '../speech/audio-format.ts';
+import { audioKeyFor, type AudioStore } from '../storage/audio-store.ts';
+import type { ReceivedAudio } from './audio-upload.ts';
 import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
 import { mayDelete, visibleTo } from './submission.access.ts';
 import { cursorCodec, type CreateWritingSubmission } from './submission.schemas.ts';
@@ -27,6 +30,7 @@ export interface SubmissionServiceDeps {
   prisma: PrismaClient;
   temporal: Client;
   logger: Logger;
+  audioStore: AudioStore;
 }
 
 /** What starting a grading needs to know about a submission. */
@@ -50,10 +54,14 @@ export function gradingPolicy(config: Config): GradingPolicy {
     reviewDueSeconds: g.reviewDueSeconds,
     secondOpinion: g.secondOpinion,
     scoringTaskQueue: config.temporal.scoringTaskQueue,
+    transcriptionTaskQueue: config.temporal.transcriptionTaskQueue,
+    transcriptionTimeoutSeconds: config.transcription.timeoutSeconds,
   };
 }
 
-export function createSubmissionService({ config, prisma, temporal, logger }: SubmissionServiceDeps) {
+type NewSubmission = Omit<Prisma.SubmissionUncheckedCreateInput, 'id' | 'workflowId' | 'createdAt' | 'deadlineAt' | 'requestId' | 'mode'>;
+
+export function createSubmissionService({ config, prisma, temporal, logger, audioStore }: SubmissionServiceDeps) {
   /**
    * Starts the submission's workflow; false when it was already started. `redrive` is an admin
    * re-driving a failed grading, whose earlier run ended normally and would otherwise block it.
@@ -102,39 +110,73 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
     }
   }
 
-  return {
-    async createWriting(
-      studentId: string,
-      body: CreateWritingSubmission,
-      requestId: string | undefined,
-    ): Promise<SubmissionRecord> {
-      const mode = body.mode ?? config.grading.defaultMode;
-      const now = new Date();
-      const id = randomUUID();
-      const created = await prisma.$transaction(async (tx) => {
-        const row = await tx.submission.create({
-          data: {
-            id,
-            studentId,
-            skill: 'writing',
-            task: body.task,
-            mode,
-            prompt: body.prompt,
-            text: body.text,
-            wordCount: words(body.text).length,
-            workflowId: workflowIdFor(id),
-            requestId,
-            createdAt: now,
-            deadlineAt: new Date(now.getTime() + config.grading.slaSeconds.writing * 1000),
-          },
-        });
-        await tx.submissionEvent.create({
-          data: { submissionId: id, type: 'created', toStatus: 'pending', data: { requestId } },
-        });
-        return row;
+  /** Commits the row and its first event, then starts grading. */
+  async function create(
+    data: NewSubmission,
+    mode: GradingMode | undefined,
+    requestId: string | undefined,
+    id: string = randomUUID(),
+  ): Promise<SubmissionRecord> {
+    const now = new Date();
+    const created = await prisma.$transaction(async (tx) => {
+      const row = await tx.submission.create({
+        data: {
+          ...data,
+          id,
+          mode: mode ?? config.grading.defaultMode,
+          workflowId: workflowIdFor(id),
+          requestId,
+          createdAt: now,
+          deadlineAt: new Date(now.getTime() + config.grading.slaSeconds[data.skill] * 1000),
+        },
       });
-      await startOrLeaveToReconciler(created);
-      return (await findSubmission(prisma, id))!;
+      await tx.submissionEvent.create({
+        data: { submissionId: id, type: 'created', toStatus: 'pending', data: { requestId } },
+      });
+      return row;
+    });
+    await startOrLeaveToReconciler(created);
+    return (await findSubmission(prisma, id))!;
+  }
+
+  return {
+    async createWriting(studentId: string, body: CreateWritingSubmission, requestId: string | undefined): Promise<SubmissionRecord> {
+      return create(
+        { studentId, skill: 'writing', task: body.task, prompt: body.prompt, text: body.text, wordCount: words(body.text).length },
+        body.mode,
+        requestId,
+      );
+    },
+
+    /**
+     * Stores the checked upload under the new submission's key, then commits the row. If the
+     * commit fails the audio is removed again: there is never a row without its audio.
+     */
+    async createSpeaking(studentId: string, upload: ReceivedAudio, requestId: string | undefined): Promise<SubmissionRecord> {
+      const { fields, info } = upload;
+      const id = randomUUID();
+      const audioKey = audioKeyFor(id, extensions[info.format]);
+      await audioStore.saveFile(audioKey, upload.path);
+      try {
+        return await create(
+          {
+            studentId,
+            skill: 'speaking',
+            task: fields.task,
+            prompt: fields.prompt,
+            audioKey,
+            audioFormat: info.format,
+            audioBytes: upload.bytes,
+            audioSeconds: info.durationSeconds,
+          },
+          fields.mode,
+          requestId,
+          id,
+        );
+      } catch (error) {
+        await audioStore.remove(audioKey).catch(() => undefined);
+        throw error;
+      }
     },
 
     /** The submission if `viewer` may see it, else null (reported as 404). */
@@ -170,10 +212,15 @@ export function createSubmissionService({ config, prisma, temporal, logger }: Su
     async delete(id: string, viewer: Principal): Promise<boolean> {
       const submission = await prisma.submission.findFirst({
         where: { AND: [{ id }, visibleTo(viewer)] },
-        select: { studentId: true, workflowId: true },
+        select: { studentId: true, workflowId: true, audioKey: true },
       });
       if (!submission || !mayDelete(viewer, submission)) return false;
       await prisma.submission.delete({ where: { id } });
+      if (submission.audioKey) {
+        await audioStore
+          .remove(submission.audioKey)
+          .catch((error: unknown) => logger.error({ err: error, submissionId: id }, 'could not delete the audio of a deleted submission'));
+      }
       await temporal.workflow
         .getHandle(submission.workflowId)
         .terminate('submission deleted')

@@ -2,6 +2,9 @@
 // worker on a task queue of its own, against the run's shared PostgreSQL and Temporal server.
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { loadConfig, readEnvironment, type Config } from '../../src/config/env.ts';
@@ -13,7 +16,10 @@ import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
-import { createGradingWorker, scoringLimitsFrom } from '../../workers/create-grading-worker.ts';
+import { createTranscriber } from '../../src/speech/index.ts';
+import type { Transcriber } from '../../src/speech/transcriber.ts';
+import { createAudioStore, type AudioStore } from '../../src/storage/audio-store.ts';
+import { createGradingWorker, providerQueuesFrom } from '../../workers/create-grading-worker.ts';
 
 export interface TestPlatform {
   baseUrl: string;
@@ -22,6 +28,7 @@ export interface TestPlatform {
   temporal: Client;
   redis: Redis;
   tokenKeys: TokenKeys;
+  audioStore: AudioStore;
   stop: () => Promise<void>;
 }
 
@@ -48,10 +55,13 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 export async function startTestPlatform(
-  options: { scorer?: Scorer; env?: Record<string, string>; worker?: boolean; logger?: Logger } = {},
+  options: { scorer?: Scorer; transcriber?: Transcriber; env?: Record<string, string>; worker?: boolean; logger?: Logger } = {},
 ): Promise<TestPlatform> {
   installTemporalRuntime(testLogger);
-  const config = testConfig(options.env);
+  // Each platform keeps its recordings in a directory of its own, removed when it stops.
+  const audioDir = await mkdtemp(path.join(tmpdir(), 'vstep-audio-'));
+  const config = testConfig({ AUDIO_STORAGE_DIR: audioDir, ...options.env });
+  const audioStore = createAudioStore(config);
   const tokenKeys = await loadTokenKeys(config);
   const redis = await connectRedis(config.redis.url!);
   const prisma = createPrisma(config.database.url!, 5);
@@ -64,8 +74,13 @@ export async function startTestPlatform(
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      scoring: scoringLimitsFrom(config),
-      deps: { prisma, scorer: options.scorer ?? new BaselineScorer() },
+      ...providerQueuesFrom(config),
+      deps: {
+        prisma,
+        scorer: options.scorer ?? new BaselineScorer(),
+        transcriber: options.transcriber ?? createTranscriber(config).transcriber,
+        audioStore,
+      },
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     const running = grading.run();
@@ -76,13 +91,18 @@ export async function startTestPlatform(
     });
   }
 
-  const app = createApp({ config, prisma, temporal, logger: options.logger ?? testLogger, tokenKeys, redis });
+  const app = createApp({ config, prisma, temporal, logger: options.logger ?? testLogger, tokenKeys, redis, audioStore });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as { port: number };
   stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  stops.push(() => connection.close(), () => prisma.$disconnect(), async () => redis.disconnect());
+  stops.push(
+    () => connection.close(),
+    () => prisma.$disconnect(),
+    async () => redis.disconnect(),
+    () => rm(audioDir, { recursive: true, force: true }),
+  );
 
   return {
     baseUrl: `http://127.0.0.1:${port}`,
@@ -91,6 +111,7 @@ export async function startTestPlatform(
     temporal,
     redis,
     tokenKeys,
+    audioStore,
     async stop() {
       for (const stop of stops) await stop();
     },

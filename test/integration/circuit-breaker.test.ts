@@ -5,7 +5,8 @@ import { createScoringActivities } from '../../activities/scoring.activities.ts'
 import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { connectRedis, type Redis } from '../../src/lib/redis.ts';
 import { CircuitOpenError, createCircuitBreaker } from '../../src/scoring/circuit-breaker.ts';
-import { ProviderUnavailableError, type Scorer } from '../../src/scoring/scorer.ts';
+import { ProviderUnavailableError } from '../../src/providers/errors.ts';
+import type { Scorer } from '../../src/scoring/scorer.ts';
 import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 
@@ -66,12 +67,14 @@ describe('circuit breaker', () => {
 
   it('when the circuit is open, then the scoring activity fails fast, without calling the provider, and says when to retry', async () => {
     let calls = 0;
+    const fail = async (): Promise<never> => {
+      calls++;
+      throw new ProviderUnavailableError('provider answered 503');
+    };
     const down: Scorer = {
       provider: `test-${randomUUID()}`,
-      scoreWriting: async () => {
-        calls++;
-        throw new ProviderUnavailableError('provider answered 503');
-      },
+      scoreWriting: fail,
+      scoreSpeaking: fail,
     };
     const breaker = createCircuitBreaker(redisA, down.provider, { ...options, minCalls: 2, cooldownSeconds: 5 });
     const { scoreSubmission } = createScoringActivities({ prisma, scorer: down, breaker });

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
-import { UnscorableResponseError, type Scorer, type WritingResponse } from '../../src/scoring/scorer.ts';
+import { UnscorableResponseError, type Scorer, type SpeakingResponse, WritingResponse } from '../../src/scoring/scorer.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { reconcilePending } from '../../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../../src/submissions/submission.service.ts';
@@ -25,6 +25,11 @@ class FlakyScorer implements Scorer {
     this.calls++;
     if (this.calls <= this.failures) throw this.error();
     return new BaselineScorer().scoreWriting(response);
+  }
+  async scoreSpeaking(response: SpeakingResponse) {
+    this.calls++;
+    if (this.calls <= this.failures) throw this.error();
+    return new BaselineScorer().scoreSpeaking(response);
   }
 }
 

@@ -1,7 +1,7 @@
 // The LLM scorer through the real openai client against a local server speaking its API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
-import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError } from '../../src/scoring/scorer.ts';
+import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError } from '../../src/providers/errors.ts';
 import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
 import { assessment, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 
@@ -23,7 +23,7 @@ describe('LLM scorer', () => {
   it('when the model answers well, then criteria, feedback, model, versions and tokens are returned', async () => {
     fake.script({ kind: 'assessment', scores: { grammar: 7, vocabulary: 6 }, confidence: 0.82 });
     const outcome = await scorer.scoreWriting(letter);
-    expect(outcome.criteria.grammar.score).toBe(7);
+    expect(outcome.criteria.grammar?.score).toBe(7);
     expect(outcome.criteria.vocabulary).toEqual({ score: 6, evidence: ['I am writing to tell you'], feedback: 'Feedback on vocabulary.' });
     expect(outcome).toMatchObject({
       provider: 'openai',

@@ -5,6 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities } from '../../activities/index.ts';
+import type { Config } from '../../src/config/env.ts';
 import type { GradingMode } from '../../src/domain/scores.ts';
 import { findExecutable } from '../../src/embedded/temporal.ts';
 import { reviewEscalations, slaBreaches } from '../../src/lib/metrics.ts';
@@ -12,6 +13,8 @@ import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
+import { createTranscriber } from '../../src/speech/index.ts';
+import { createAudioStore } from '../../src/storage/audio-store.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import {
   gradeSubmissionWorkflowType,
@@ -20,10 +23,11 @@ import {
 } from '../../workflows/grade-submission.types.ts';
 import { completeReviewUpdate } from '../../workflows/grade-submission.workflow.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
-import { testLogger } from '../helpers/platform.ts';
+import { testConfig, testLogger } from '../helpers/platform.ts';
 
 let env: TestWorkflowEnvironment;
 let prisma: PrismaClient;
+let config: Config;
 
 beforeAll(async () => {
   installTemporalRuntime(testLogger);
@@ -31,18 +35,17 @@ beforeAll(async () => {
   if (!path) throw new Error('temporal-test-server is missing: run `bash scripts/setup.sh`');
   env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
   prisma = createPrisma(inject('databaseUrl'), 3);
+  config = testConfig();
 });
 afterAll(async () => {
   await env?.teardown();
   await prisma?.$disconnect();
 });
 
-const failing: Scorer = {
-  provider: 'always-down',
-  scoreWriting: async () => {
-    throw new Error('provider unavailable (503)');
-  },
+const down = async (): Promise<never> => {
+  throw new Error('provider unavailable (503)');
 };
+const failing: Scorer = { provider: 'always-down', scoreWriting: down, scoreSpeaking: down };
 
 async function run<T>(scorer: Scorer, body: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `timers-${randomUUID()}`;
@@ -50,7 +53,8 @@ async function run<T>(scorer: Scorer, body: (taskQueue: string) => Promise<T>): 
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ prisma, scorer }),
+    // Writing only: the speech dependencies are there but never called.
+    activities: createActivities({ prisma, scorer, transcriber: createTranscriber(config).transcriber, audioStore: createAudioStore(config) }),
   });
   return worker.runUntil(body(taskQueue));
 }

@@ -1,0 +1,43 @@
+// Calls to outside providers (scoring, speech recognition), as Temporal sees them: unusable
+// input and rejected requests never retry; an unavailable provider retries, after its
+// Retry-After when it gave one; malformed output retries; an open circuit retries after its
+// cooldown. The circuit breaker counts only unavailability: a bad essay is not a sick provider.
+import { ApplicationFailure } from '@temporalio/activity';
+import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError } from '../src/providers/errors.ts';
+import { CircuitOpenError, type CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
+import { UnscorableResponseError } from '../src/scoring/scorer.ts';
+import { TranscriptionUnavailableError, UnusableAudioError } from '../src/speech/transcriber.ts';
+import { failureTypes } from '../workflows/grade-submission.types.ts';
+
+export function asProviderFailure(error: unknown): unknown {
+  if (error instanceof UnscorableResponseError) return ApplicationFailure.nonRetryable(error.message, failureTypes.unscorable);
+  if (error instanceof UnusableAudioError) return ApplicationFailure.nonRetryable(error.message, failureTypes.unusableAudio);
+  if (error instanceof TranscriptionUnavailableError) return ApplicationFailure.nonRetryable(error.message, 'TranscriptionUnavailable');
+  if (error instanceof ProviderRejectedError) return ApplicationFailure.nonRetryable(error.message, 'ProviderRejected');
+  if (error instanceof ProviderUnavailableError) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'ProviderUnavailable',
+      ...(error.retryAfterMs !== undefined ? { nextRetryDelay: error.retryAfterMs } : {}),
+    });
+  }
+  if (error instanceof MalformedOutputError) return ApplicationFailure.retryable(error.message, 'MalformedOutput');
+  if (error instanceof CircuitOpenError) {
+    return ApplicationFailure.create({ message: error.message, type: 'CircuitOpen', nextRetryDelay: error.retryAfterMs });
+  }
+  return error;
+}
+
+/** Runs one provider call behind the breaker; failures come out as Temporal failures. */
+export async function callProvider<T>(breaker: CircuitBreaker | undefined, call: () => Promise<T>): Promise<T> {
+  try {
+    // While the provider is failing for everyone, fail fast instead of adding to the load.
+    await breaker?.check();
+    const result = await call();
+    await breaker?.record(false);
+    return result;
+  } catch (error) {
+    if (error instanceof ProviderUnavailableError) await breaker?.record(true);
+    throw asProviderFailure(error);
+  }
+}

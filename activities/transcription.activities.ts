@@ -1,0 +1,102 @@
+// Speech recognition for speaking answers: read the stored audio, transcribe it (heartbeating
+// while the recogniser works), measure fluency from the word timings, and store the transcript.
+// Runs on its own task queue with its own rate limits (workers/create-grading-worker.ts).
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { PrismaClient } from '../src/lib/prisma.ts';
+import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
+import { words } from '../src/scoring/text-features.ts';
+import { probeAudioFile } from '../src/speech/audio-format.ts';
+import { measureFluency } from '../src/speech/fluency.ts';
+import type { Transcriber } from '../src/speech/transcriber.ts';
+import { AudioNotFoundError, type AudioStore } from '../src/storage/audio-store.ts';
+import { failureTypes, type TranscriptSummary } from '../workflows/grade-submission.types.ts';
+import { callProvider } from './provider-failures.ts';
+
+export interface TranscriptionDeps {
+  prisma: PrismaClient;
+  transcriber: Transcriber;
+  audioStore: AudioStore;
+  /** Circuit breaker of the transcription provider; absent: none. */
+  transcriptionBreaker?: CircuitBreaker;
+}
+
+const gone = (submissionId: string) =>
+  ApplicationFailure.nonRetryable(`submission ${submissionId} does not exist`, failureTypes.submissionGone);
+
+function summaryOf(t: { confidence: number; durationSeconds: number; wordCount: number; wordsPerMinute: number; provider: string }): TranscriptSummary {
+  return {
+    confidence: Math.round(t.confidence * 1000) / 1000,
+    durationSeconds: t.durationSeconds,
+    wordCount: t.wordCount,
+    wordsPerMinute: t.wordsPerMinute,
+    provider: t.provider,
+  };
+}
+
+export function createTranscriptionActivities({ prisma, transcriber, audioStore, transcriptionBreaker }: TranscriptionDeps) {
+  return {
+    /** Transcribes a speaking answer once; a retry after the transcript was stored returns it. */
+    async transcribeSubmission(submissionId: string): Promise<TranscriptSummary> {
+      const submission = await prisma.submission.findUnique({
+        where: { id: submissionId },
+        select: { audioKey: true, audioSeconds: true, transcript: true },
+      });
+      if (!submission) throw gone(submissionId);
+      if (submission.transcript) return summaryOf(submission.transcript);
+      if (!submission.audioKey) throw ApplicationFailure.nonRetryable('the answer has no stored audio', failureTypes.unusableAudio);
+
+      const context = Context.current();
+      const heard = await audioStore
+        .withLocalFile(submission.audioKey, async (file) => {
+          const info = await probeAudioFile(file);
+          return callProvider(transcriptionBreaker, () =>
+            transcriber.transcribe({ path: file, info }, { heartbeat: () => context.heartbeat(), signal: context.cancellationSignal }),
+          );
+        })
+        .catch((error: unknown) => {
+          if (error instanceof AudioNotFoundError) {
+            throw ApplicationFailure.nonRetryable(`the stored audio is missing: ${error.message}`, failureTypes.unusableAudio);
+          }
+          throw error;
+        });
+
+      const wordCount = words(heard.text).length;
+      if (wordCount === 0) {
+        throw ApplicationFailure.nonRetryable('no recognisable English speech in the recording', failureTypes.unusableAudio);
+      }
+      const durationSeconds = heard.durationSeconds ?? submission.audioSeconds ?? Math.max(0, ...(heard.words ?? []).map((w) => w.end));
+      const fluency = measureFluency({ durationSeconds, wordCount, words: heard.words });
+      const data = {
+        text: heard.text,
+        confidence: heard.confidence,
+        ...fluency,
+        words: heard.words ? heard.words.map((w) => ({ ...w })) : undefined,
+        provider: heard.provider,
+        model: heard.model,
+        language: heard.language,
+      };
+      try {
+        await prisma.$transaction([
+          prisma.transcript.create({ data: { submissionId, ...data } }),
+          prisma.submissionEvent.create({
+            data: {
+              submissionId,
+              type: 'transcribed',
+              data: { provider: heard.provider, confidence: summaryOf(data).confidence, wordCount, wordsPerMinute: fluency.wordsPerMinute },
+            },
+          }),
+        ]);
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // P2002: an earlier attempt stored it (its reply was lost); P2003: the submission was deleted.
+        if (code === 'P2002') {
+          const stored = await prisma.transcript.findUnique({ where: { submissionId } });
+          if (stored) return summaryOf(stored);
+        }
+        if (code === 'P2003') throw gone(submissionId);
+        throw error;
+      }
+      return summaryOf(data);
+    },
+  };
+}

@@ -1,0 +1,141 @@
+// Offline speech recognition with CMU PocketSphinx (Debian: pocketsphinx + pocketsphinx-en-us).
+// WAV is decoded here; other formats go through ffmpeg when it is installed. The recogniser
+// reports each word with its start, end and posterior probability; the confidence is their mean.
+// It is a floor for machines without a transcription API: accuracy on accented speech is modest,
+// and the confidence it reports says so, so hybrid routing sends such answers to a person.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TimedWord } from './fluency.ts';
+import { decodeWavForRecogniser, fromInt16, isDecodableWav, loudness, minimumSoundSeconds, recogniserSampleRate, toInt16 } from './pcm.ts';
+import {
+  TranscriptionUnavailableError,
+  UnusableAudioError,
+  type Transcriber,
+  type Transcription,
+  type TranscriptionContext,
+  type TranscriptionInput,
+} from './transcriber.ts';
+
+export interface PocketSphinxOptions {
+  /** pocketsphinx_continuous; a name is looked up on PATH. */
+  binary: string;
+  modelDir: string;
+  /** ffmpeg, for formats other than PCM WAV; null when absent. */
+  ffmpeg: string | null;
+}
+
+export const pocketSphinxModel = 'pocketsphinx-en-us';
+
+/** Runs a command to completion, heartbeating while it works; rejects on a non-zero exit. */
+function run(command: string, args: string[], context: TranscriptionContext, stdin?: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    let err = '';
+    const beat = setInterval(context.heartbeat, 2000);
+    const abort = () => child.kill('SIGKILL');
+    context.signal?.addEventListener('abort', abort, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      err = (err + chunk.toString()).slice(-2000);
+    });
+    child.on('error', (error) => {
+      clearInterval(beat);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearInterval(beat);
+      context.signal?.removeEventListener('abort', abort);
+      if (code === 0) resolve(Buffer.concat(out));
+      else reject(new Error(`${path.basename(command)} exited with ${code ?? signal}: ${err.trim().split('\n').pop() ?? ''}`));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(stdin);
+  });
+}
+
+/** Parses `-time yes` output: "word start end probability" lines between hypothesis lines. */
+export function parsePocketSphinxOutput(output: string): TimedWord[] {
+  const words: TimedWord[] = [];
+  for (const line of output.split('\n')) {
+    const match = /^(\S+) (\d+\.\d+) (\d+\.\d+) (\d+(?:\.\d+)?)$/.exec(line.trim());
+    if (!match) continue;
+    const token = match[1]!;
+    // Sentence markers, silences and fillers are not words the student said.
+    if (token.startsWith('<') || token.startsWith('[') || token.startsWith('+')) continue;
+    words.push({
+      text: token.replace(/\(\d+\)$/, ''),
+      start: Number(match[2]),
+      end: Number(match[3]),
+      confidence: Math.min(1, Number(match[4])),
+    });
+  }
+  return words;
+}
+
+export class PocketSphinxTranscriber implements Transcriber {
+  readonly provider = 'pocketsphinx';
+
+  constructor(private readonly options: PocketSphinxOptions) {}
+
+  private async pcm(input: TranscriptionInput, context: TranscriptionContext): Promise<Float32Array> {
+    if (isDecodableWav(input.info)) return decodeWavForRecogniser(input.path, input.info);
+    if (!this.options.ffmpeg) {
+      throw new TranscriptionUnavailableError(
+        `the offline recogniser reads PCM WAV; decoding ${input.info.format} needs ffmpeg, which is not installed`,
+      );
+    }
+    const raw = await run(
+      this.options.ffmpeg,
+      ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', input.path, '-ac', '1', '-ar', String(recogniserSampleRate), '-f', 's16le', '-'],
+      context,
+    ).catch((error: Error) => {
+      throw new UnusableAudioError(`the recording could not be decoded: ${error.message}`);
+    });
+    return fromInt16(raw);
+  }
+
+  async transcribe(input: TranscriptionInput, context: TranscriptionContext): Promise<Transcription> {
+    const samples = await this.pcm(input, context);
+    const sound = loudness(samples);
+    if (sound.soundSeconds < minimumSoundSeconds) {
+      throw new UnusableAudioError(
+        `no speech: the recording is silent (${sound.soundSeconds.toFixed(1)} s above -40 dBFS in ${sound.durationSeconds.toFixed(1)} s; peak ${sound.peakDb} dBFS)`,
+      );
+    }
+    const rawPath = path.join(tmpdir(), `vstep-${randomUUID()}.raw`);
+    await writeFile(rawPath, toInt16(samples));
+    try {
+      const { modelDir } = this.options;
+      const output = await run(
+        this.options.binary,
+        [
+          '-infile', rawPath,
+          '-samprate', String(recogniserSampleRate),
+          '-hmm', path.join(modelDir, 'en-us'),
+          '-lm', path.join(modelDir, 'en-us.lm.bin'),
+          '-dict', path.join(modelDir, 'cmudict-en-us.dict'),
+          '-time', 'yes',
+          '-logfn', '/dev/null',
+        ],
+        context,
+      );
+      const words = parsePocketSphinxOutput(output.toString('utf8'));
+      const confidence = words.length ? words.reduce((sum, w) => sum + (w.confidence ?? 0), 0) / words.length : 0;
+      return {
+        text: words.map((w) => w.text).join(' '),
+        words,
+        confidence,
+        durationSeconds: samples.length / recogniserSampleRate,
+        language: 'en',
+        provider: this.provider,
+        model: pocketSphinxModel,
+      };
+    } finally {
+      await rm(rawPath, { force: true });
+    }
+  }
+}
