@@ -72,7 +72,8 @@ export function receiveAudio(config: Config, store: AudioStore): RequestHandler 
     }
     // Whatever happens, the spooled file does not outlive the request (a stored one was moved).
     res.on('close', () => {
-      if (req.file) void rm(req.file.path, { force: true });
+      const spooled = req.file?.path;
+      if (spooled) rm(spooled, { force: true }).catch(() => undefined);
     });
     upload(req, res, (error: unknown) => {
       if (error) {
