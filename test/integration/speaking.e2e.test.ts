@@ -67,7 +67,7 @@ describe('speaking with the offline recogniser (PocketSphinx)', () => {
     expect(transcribe.activityTaskScheduledEventAttributes!.taskQueue!.name).toBe(platform.config.temporal.transcriptionTaskQueue);
     expect(Number(transcribe.activityTaskScheduledEventAttributes!.heartbeatTimeout!.seconds)).toBe(30);
     // Only ids travel through the workflow: no audio, no transcript text.
-    expect(JSON.stringify(history.toJSON())).not.toContain(done.transcript.text.slice(0, 30));
+    expect(JSON.stringify(history)).not.toContain(done.transcript.text.slice(0, 30));
 
     const events = (await listEvents(platform.prisma, id)).map((e) => e.type);
     expect(events).toEqual(['created', 'status_changed', 'transcribed', 'status_changed']);

@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { nearBoundary, priorityFor, route, type RoutingInput } from '../../src/domain/routing.ts';
 
-const rules = { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5 };
+const rules = { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5 };
 const hybrid = (over: Partial<RoutingInput> = {}): RoutingInput => ({ mode: 'hybrid', overall: 7, confidence: 0.9, flags: [], ...over });
 
 describe('hybrid routing', () => {
+  it('when a transcript is recognised confidently, or rules predate speaking, then its confidence sends nothing to review', () => {
+    expect(route(hybrid({ transcriptionConfidence: 0.8 }), rules).needsReview).toBe(false);
+    const { minTranscriptionConfidence: _, ...olderRules } = rules;
+    expect(route(hybrid({ transcriptionConfidence: 0.1 }), olderRules).needsReview).toBe(false);
+  });
+
+  it('when no AI draft exists because the audio is unusable or recognition failed, then the review is high priority', () => {
+    expect(priorityFor(['unusable_audio'])).toBe('high');
+    expect(priorityFor(['human_mode', 'transcription_failed'])).toBe('high');
+  });
+
   it('when a confident, clean result sits mid-band, then it is final', () => {
     expect(route(hybrid(), rules)).toEqual({ needsReview: false, reasons: [], priority: 'low' });
   });
@@ -22,6 +33,7 @@ describe('hybrid routing', () => {
     ['a prompt-injection attempt', { flags: ['prompt_injection'] }, 'prompt_injection', 'high'],
     ['an off-task response', { flags: ['off_task'] }, 'off_task', 'medium'],
     ['a response far below the word minimum', { flags: ['far_below_word_minimum'] }, 'far_below_word_minimum', 'medium'],
+    ['a transcript the recogniser was unsure of', { transcriptionConfidence: 0.3 }, 'low_transcription_confidence', 'medium'],
   ])('when the result has %s, then it goes to review', (_case, over, reason, priority) => {
     const decision = route(hybrid(over), rules);
     expect(decision.needsReview).toBe(true);
