@@ -78,6 +78,7 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
       try {
         await prisma.$transaction([
           prisma.transcript.create({ data: { submissionId, ...data } }),
+          prisma.submission.update({ where: { id: submissionId }, data: { wordCount } }),
           prisma.submissionEvent.create({
             data: {
               submissionId,
@@ -88,12 +89,12 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
         ]);
       } catch (error) {
         const code = (error as { code?: string }).code;
-        // P2002: an earlier attempt stored it (its reply was lost); P2003: the submission was deleted.
+        // P2002: an earlier attempt stored it (its reply was lost); P2003/P2025: the submission was deleted.
         if (code === 'P2002') {
           const stored = await prisma.transcript.findUnique({ where: { submissionId } });
           if (stored) return summaryOf(stored);
         }
-        if (code === 'P2003') throw gone(submissionId);
+        if (code === 'P2003' || code === 'P2025') throw gone(submissionId);
         throw error;
       }
       return summaryOf(data);

@@ -103,7 +103,8 @@ export class PocketSphinxTranscriber implements Transcriber {
     const sound = loudness(samples);
     if (sound.soundSeconds < minimumSoundSeconds) {
       throw new UnusableAudioError(
-        `no speech: the recording is silent (${sound.soundSeconds.toFixed(1)} s above -40 dBFS in ${sound.durationSeconds.toFixed(1)} s; peak ${sound.peakDb} dBFS)`,
+        `no speech: the recording is silent (${sound.soundSeconds.toFixed(1)} s above -40 dBFS in ${sound.durationSeconds.toFixed(1)} s; ` +
+          `${Number.isFinite(sound.peakDb) ? `loudest ${sound.peakDb} dBFS` : 'digital silence'})`,
       );
     }
     const rawPath = path.join(tmpdir(), `vstep-${randomUUID()}.raw`);
