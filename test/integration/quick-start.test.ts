@@ -9,6 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { eventually } from '../helpers/platform.ts';
+import { hometownPrompt, speakingForm, synthesise } from '../helpers/speech.ts';
+import { readFile } from 'node:fs/promises';
 
 let child: ChildProcess | undefined;
 let dataDir: string | undefined;
@@ -30,7 +32,7 @@ const listening = (port: number) =>
   });
 
 describe('quick start', () => {
-  it('when a user runs npm start, then the printed API grades an essay, the Web UI answers, and Ctrl-C stops everything', async () => {
+  it('when a user runs npm start, then the printed API grades an essay and a spoken answer, the Web UI answers, and Ctrl-C stops everything', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'vstep-quickstart-'));
     const ports = {
       PORT: await freePort(),
@@ -81,6 +83,29 @@ describe('quick start', () => {
       { what: 'the essay to be graded' },
     );
     expect(done.result.level).toMatch(/B1|B2|C1/);
+
+    // The README's speaking example: a synthesised WAV, as multipart, recognised offline.
+    const wav = synthesise('My hometown is a small city in the north of Vietnam. I like it because the people are friendly.');
+    const spoken = await fetch(`${api}/submissions`, {
+      method: 'POST',
+      headers: { authorization: headers.authorization },
+      body: speakingForm({ fields: { skill: 'speaking', task: 'part1', prompt: hometownPrompt }, audio: { bytes: await readFile(wav), filename: 'answer.wav' } }),
+    });
+    expect(spoken.status).toBe(202);
+    const spokenId = ((await spoken.json()) as { id: string }).id;
+    const heard = await eventually(
+      async () => {
+        const s = (await (await fetch(`${api}/submissions/${spokenId}`, { headers })).json()) as {
+          status: string;
+          transcript: { provider: string; text: string } | null;
+          result: { criteria: Record<string, { estimated?: boolean }> };
+        };
+        return s.status === 'completed' ? s : undefined;
+      },
+      { what: 'the spoken answer to be graded', timeoutMs: 60_000 },
+    );
+    expect(heard.transcript?.provider).toBe('pocketsphinx');
+    expect(heard.result.criteria.pronunciation?.estimated).toBe(true);
     expect((await fetch(`http://127.0.0.1:${ports.EMBEDDED_TEMPORAL_UI_PORT}/`)).status).toBe(200);
 
     process.kill(-child.pid!, 'SIGINT'); // what Ctrl-C in a terminal does
