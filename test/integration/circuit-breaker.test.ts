@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { createScoringActivities } from '../../activities/scoring.activities.ts';
+import { createTranscriptionActivities } from '../../activities/transcription.activities.ts';
+import type { Transcriber } from '../../src/speech/transcriber.ts';
+import { LocalAudioStore } from '../../src/storage/audio-store.ts';
+import { fixture } from '../helpers/speech.ts';
 import { createPrisma, type PrismaClient } from '../../src/lib/prisma.ts';
 import { connectRedis, type Redis } from '../../src/lib/redis.ts';
 import { CircuitOpenError, createCircuitBreaker } from '../../src/scoring/circuit-breaker.ts';
@@ -94,5 +102,42 @@ describe('circuit breaker', () => {
     expect(Number(fast.nextRetryDelay)).toBeGreaterThan(0);
     expect(Number(fast.nextRetryDelay)).toBeLessThanOrEqual(5000);
     expect(calls).toBe(2);
+  });
+
+  it('when the transcription circuit is open, then transcription fails fast the same way, and heartbeats reached Temporal before', async () => {
+    let calls = 0;
+    const down: Transcriber = {
+      provider: `test-stt-${randomUUID()}`,
+      transcribe: async (_input, context) => {
+        calls++;
+        context.heartbeat();
+        throw new ProviderUnavailableError('provider answered 502');
+      },
+    };
+    const root = await mkdtemp(path.join(tmpdir(), 'vstep-breaker-'));
+    const audioStore = new LocalAudioStore(root);
+    const id = randomUUID();
+    const audioKey = `submissions/${id}.mp3`;
+    const spooled = path.join(await audioStore.incomingDir(), randomUUID());
+    await writeFile(spooled, fixture('speech.mp3'));
+    await audioStore.saveFile(audioKey, spooled);
+    await prisma.submission.create({
+      data: { id, skill: 'speaking', task: 'part1', mode: 'auto', prompt: 'Talk about your hometown.', audioKey, audioFormat: 'mp3', workflowId: workflowIdFor(id), deadlineAt: new Date(Date.now() + 60_000) },
+    });
+    const transcriptionBreaker = createCircuitBreaker(redisA, down.provider, { ...options, minCalls: 2, cooldownSeconds: 5 });
+    const { transcribeSubmission } = createTranscriptionActivities({ prisma, transcriber: down, audioStore, transcriptionBreaker });
+    const env = new MockActivityEnvironment();
+    let heartbeats = 0;
+    env.on('heartbeat', () => heartbeats++);
+    const attempt = () => env.run(transcribeSubmission, id).then(
+      () => { throw new Error('transcription should have failed'); },
+      (e: unknown) => e as ApplicationFailure,
+    );
+    expect((await attempt()).type).toBe('ProviderUnavailable');
+    expect((await attempt()).type).toBe('ProviderUnavailable');
+    const fast = await attempt();
+    expect(fast.type).toBe('CircuitOpen');
+    expect(calls).toBe(2);
+    expect(heartbeats).toBe(2);
   });
 });
