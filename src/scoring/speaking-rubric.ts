@@ -4,6 +4,7 @@
 // estimated in the result, and explained in its feedback so a grader knows to listen.
 import { toHalfPointGrid, type SpeakingTask } from '../domain/scores.ts';
 import type { FluencyMeasures } from '../speech/fluency.ts';
+import { bands } from './rubric-bands.ts';
 import type { CriterionAssessment } from './scorer.ts';
 
 export const speakingRubricVersion = 'vstep-speaking-rubric-1';
@@ -23,12 +24,6 @@ const partNotes: Record<SpeakingTask, string> = {
   part2: 'Part 2 (solution discussion): the student chooses one of the given options for a situation and justifies the choice against the others.',
   part3: 'Part 3 (topic development): the student develops a topic using the given ideas and their own, with a clear line of argument.',
 };
-
-const bands = `Score each criterion from 0 to 10 in steps of 0.5:
-- 8.5-10 (C1): fully effective; wide, precise range; rare, minor slips.
-- 6-8 (B2): clearly effective; good range; errors do not impede meaning.
-- 4-5.5 (B1): generally effective; adequate range; noticeable errors, meaning mostly clear.
-- 0-3.5 (below B1): limited; frequent errors obscure meaning, or the task is barely addressed.`;
 
 const criteria = `Criteria:
 - grammar: range and accuracy of grammatical structures as spoken.

@@ -1,15 +1,10 @@
 // The VSTEP writing rubric as given to an LLM. Versioned: the version is stored with every
 // result, so a change of wording is visible in the data.
 import type { WritingTask } from '../domain/scores.ts';
+import { bands } from './rubric-bands.ts';
 
 export const writingRubricVersion = 'vstep-writing-rubric-1';
 export const writingPromptVersion = 'writing-prompt-1';
-
-const bands = `Score each criterion from 0 to 10 in steps of 0.5:
-- 8.5-10 (C1): fully effective; wide, precise range; rare, minor slips.
-- 6-8 (B2): clearly effective; good range; errors do not impede meaning.
-- 4-5.5 (B1): generally effective; adequate range; noticeable errors, meaning mostly clear.
-- 0-3.5 (below B1): limited; frequent errors obscure meaning, or the task is barely addressed.`;
 
 const criteria = `Criteria:
 - taskFulfilment: addresses every part of the task, for the right purpose, audience and register, at the required length.
