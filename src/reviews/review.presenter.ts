@@ -7,6 +7,7 @@ export function presentReview(r: ReviewTask) {
     priority: r.priority,
     status: r.status,
     reasons: r.reasons,
+    note: r.note,
     dueAt: r.dueAt.toISOString(),
     claimedBy: r.claimedById,
     leaseExpiresAt: r.leaseExpiresAt?.toISOString() ?? null,

@@ -110,6 +110,8 @@ describe('speaking with the offline recogniser (PocketSphinx)', () => {
     expect(waiting.transcript).toBeNull();
     const staff = await api(platform, grader, 'GET', `/submissions/${id}`);
     expect(staff.body.aiDraft).toBeNull();
+    const queue = await api(platform, grader, 'GET', '/reviews');
+    expect(queue.body.items.find((r: { submissionId: string }) => r.submissionId === id).note).toMatch(/silent/);
   });
 });
 
@@ -170,5 +172,17 @@ describe('speaking through an OpenAI-compatible transcription endpoint', () => {
     const waiting = await awaitStatus(platform, student, id, 'review_pending');
     expect(waiting.review.reasons).toEqual(['unusable_audio']);
     expect(fake.transcriptions).toHaveLength(1);
+  });
+
+  it('when the mode is human, then the answer is still transcribed for the grader, but not scored', async () => {
+    fake.transcriptions.length = 0;
+    fake.scriptTranscriptions({ kind: 'transcript', words, avgLogprob: -0.3 });
+    const { id, student } = await submitSpeaking(platform, { mode: 'human', file: synthesise('Hello.', 'mp3') });
+    const waiting = await awaitStatus(platform, student, id, 'review_pending');
+    expect(waiting.review).toMatchObject({ priority: 'low', reasons: ['human_mode'], note: null });
+    expect(waiting.transcript.text).toBe(hometownAnswer);
+    expect(fake.transcriptions).toHaveLength(1);
+    // No AI scoring happened: no draft was stored.
+    expect(await platform.prisma.gradingResult.count({ where: { submissionId: id } })).toBe(0);
   });
 });
