@@ -23,7 +23,7 @@ export interface TranscriptionDeps {
 const gone = (submissionId: string) =>
   ApplicationFailure.nonRetryable(`submission ${submissionId} does not exist`, failureTypes.submissionGone);
 
-function summaryOf(t: { confidence: number; durationSeconds: number; wordCount: number; wordsPerMinute: number; provider: string }): TranscriptSummary {
+function summaryOf(t: Omit<TranscriptSummary, 'confidence'> & { confidence: number }): TranscriptSummary {
   return {
     confidence: Math.round(t.confidence * 1000) / 1000,
     durationSeconds: t.durationSeconds,
@@ -64,7 +64,9 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
       if (wordCount === 0) {
         throw ApplicationFailure.nonRetryable('no recognisable English speech in the recording', failureTypes.unusableAudio);
       }
-      const durationSeconds = heard.durationSeconds ?? submission.audioSeconds ?? Math.max(0, ...(heard.words ?? []).map((w) => w.end));
+      // The recogniser's measure, else the container's, else where the last word ends; or unknown.
+      const lastWordEnd = heard.words?.length ? Math.max(...heard.words.map((w) => w.end)) : null;
+      const durationSeconds = heard.durationSeconds ?? submission.audioSeconds ?? lastWordEnd;
       const fluency = measureFluency({ durationSeconds, wordCount, words: heard.words });
       const data = {
         text: heard.text,

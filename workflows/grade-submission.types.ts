@@ -84,9 +84,9 @@ export interface ScoreDraft {
 export interface TranscriptSummary {
   /** 0-1, the recogniser's confidence. */
   confidence: number;
-  durationSeconds: number;
+  durationSeconds: number | null;
   wordCount: number;
-  wordsPerMinute: number;
+  wordsPerMinute: number | null;
   provider: string;
 }
 

@@ -116,9 +116,10 @@ export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOu
   const complex = perHundred(tokens.filter((t) => subordinators.has(t)).length);
   const spoken = ` ${tokens.join(' ')} `;
   const markers = discourseMarkers.filter((m) => spoken.includes(` ${m} `)).length;
-  const minutes = fl.durationSeconds / 60;
-  // Missing timings count as neutral (0.5), never as good or bad.
-  const rate = fl.wordsPerMinute >= 110 && fl.wordsPerMinute <= 160 ? 1 : fl.wordsPerMinute < 110 ? clamp01((fl.wordsPerMinute - 50) / 60) : clamp01(1 - (fl.wordsPerMinute - 160) / 80);
+  const minutes = (fl.durationSeconds ?? 0) / 60;
+  // Missing measures count as neutral (0.5), never as good or bad.
+  const wpm = fl.wordsPerMinute;
+  const rate = wpm === null ? 0.5 : wpm >= 110 && wpm <= 160 ? 1 : wpm < 110 ? clamp01((wpm - 50) / 60) : clamp01(1 - (wpm - 160) / 80);
   const pauses = fl.longPauseCount === null || minutes <= 0 ? 0.5 : 1 - clamp01(fl.longPauseCount / minutes / 6);
   const runs = fl.meanRunWords === null ? 0.5 : clamp01((fl.meanRunWords - 2) / 8);
 
@@ -135,7 +136,7 @@ export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOu
     fluency: assess(
       fluency,
       length,
-      `${fl.wordsPerMinute.toFixed(0)} words per minute` +
+      (wpm === null ? 'Speech rate unknown (no recording length)' : `${wpm.toFixed(0)} words per minute`) +
         (fl.pauseCount === null ? '; no word timings, so pauses were not measured.' : `; ${fl.pauseCount} pause(s), ${fl.longPauseCount} of a second or more.`),
     ),
     discourseManagement: assess(

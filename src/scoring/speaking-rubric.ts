@@ -46,9 +46,9 @@ export function speakingSystemPrompt(task: SpeakingTask): string {
 
 export function describeFluency(f: FluencyMeasures): string {
   const lines = [
-    `recording length: ${f.durationSeconds.toFixed(1)} s`,
+    `recording length: ${f.durationSeconds === null ? 'not known' : `${f.durationSeconds.toFixed(1)} s`}`,
     `words recognised: ${f.wordCount}`,
-    `speech rate: ${f.wordsPerMinute.toFixed(0)} words per minute`,
+    `speech rate: ${f.wordsPerMinute === null ? 'not known' : `${f.wordsPerMinute.toFixed(0)} words per minute`}`,
   ];
   if (f.pauseCount !== null) {
     lines.push(

@@ -91,10 +91,14 @@ async function probeWav(b: Bytes): Promise<AudioInfo> {
       if (size === 0 || size === 0xffffffff) size = b.size - body;
       if (body + size > b.size) throw truncated('WAV');
       if (size === 0) throw new AudioFormatError('empty', 'The WAV file contains no audio samples.');
+      // For PCM the length follows from the sample layout the decoder uses, not from the
+      // header's byte rate, which a client could set to anything.
+      const linear = fmt.encoding === 1 || fmt.encoding === 3;
+      const frameBytes = fmt.channels * Math.ceil(fmt.bitsPerSample / 8);
       return {
         format: 'wav',
         mimeType: mimeTypes.wav,
-        durationSeconds: size / fmt.byteRate,
+        durationSeconds: linear && frameBytes > 0 ? size / (fmt.sampleRate * frameBytes) : size / fmt.byteRate,
         pcm: { sampleRate: fmt.sampleRate, channels: fmt.channels, bitsPerSample: fmt.bitsPerSample, encoding: fmt.encoding, dataOffset: body, dataBytes: size },
         codec: fmt.encoding === 1 ? 'pcm' : fmt.encoding === 3 ? 'float' : `wave-format-${fmt.encoding}`,
       };
@@ -181,11 +185,26 @@ async function probeMp3(b: Bytes): Promise<AudioInfo> {
     if (offset === b.size) break;
   }
   if (frames === 0) throw new AudioFormatError('unsupported', `The file starts with an ID3 tag but holds no MPEG audio; upload ${accepted}.`);
-  if (frames < 2 && offset < b.size) throw corrupt('MP3', 'its audio frames are not consecutive');
+  if (offset < b.size && !(await isMp3Trailer(await b.at(offset, b.size - offset)))) {
+    throw corrupt('MP3', `bytes after ${(samples / sampleRate).toFixed(1)} s of audio are not MPEG audio frames`);
+  }
   return { format: 'mp3', mimeType: mimeTypes.mp3, durationSeconds: samples / sampleRate, codec: 'mp3' };
 }
 
+/** What may follow the last MPEG frame: tags (ID3v1, APEv2, Lyrics3) or zero padding. */
+async function isMp3Trailer(rest: Buffer): Promise<boolean> {
+  const text = rest.toString('latin1', 0, 11);
+  if (text.startsWith('TAG') && rest.length === 128) return true;
+  if (text.startsWith('APETAGEX') || text.startsWith('LYRICSBEGIN')) return true;
+  return rest.every((byte) => byte === 0);
+}
+
+/** ISO-BMFF brands of still images (HEIF, AVIF) and camera raw files: same container, not audio. */
+const imageBrands = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis', 'crx ']);
+
 async function probeMp4(b: Bytes): Promise<AudioInfo> {
+  const brand = (await b.at(8, 4)).toString('latin1');
+  if (imageBrands.has(brand)) throw new AudioFormatError('unsupported', `The uploaded file is an image (${brand.trim()}), not audio; upload ${accepted}.`);
   let offset = 0;
   let durationSeconds: number | null = null;
   let sawMoov = false;
@@ -214,7 +233,7 @@ async function probeMp4(b: Bytes): Promise<AudioInfo> {
   if (offset !== b.size) throw truncated('MP4');
   if (!sawMoov) throw truncated('MP4');
   if (!sawMdat) throw new AudioFormatError('empty', 'The MP4 file contains no media data.');
-  return { format: 'mp4', mimeType: mimeTypes.mp4, durationSeconds, codec: 'aac' };
+  return { format: 'mp4', mimeType: mimeTypes.mp4, durationSeconds };
 }
 
 async function mvhdDuration(b: Bytes, start: number, end: number): Promise<number | null> {
@@ -367,6 +386,16 @@ function describeOther(head: Buffer): string {
   return 'an unrecognised format';
 }
 
+/** A header field read past the bytes there are: the file claims more structure than it has. */
+async function guarded(what: string, probe: Promise<AudioInfo>): Promise<AudioInfo> {
+  try {
+    return await probe;
+  } catch (error) {
+    if (error instanceof RangeError) throw corrupt(what, 'a header is shorter than it declares');
+    throw error;
+  }
+}
+
 /** Identifies the file at `path` by its bytes; throws AudioFormatError with a readable message. */
 export async function probeAudioFile(path: string): Promise<AudioInfo> {
   const file = await open(path, 'r');
@@ -376,12 +405,12 @@ export async function probeAudioFile(path: string): Promise<AudioInfo> {
     const bytes = new Bytes(file, size);
     const head = await bytes.at(0, 16);
     const latin = head.toString('latin1');
-    if (latin.startsWith('RIFF') && latin.slice(8, 12) === 'WAVE') return await probeWav(bytes);
-    if (latin.startsWith('fLaC')) return await probeFlac(bytes);
-    if (latin.startsWith('OggS')) return await probeOgg(bytes);
-    if (head.readUInt32BE(0) === 0x1a45dfa3) return await probeWebm(bytes);
-    if (latin.slice(4, 8) === 'ftyp') return await probeMp4(bytes);
-    if (latin.startsWith('ID3') || mpegFrame(head)) return await probeMp3(bytes);
+    if (latin.startsWith('RIFF') && latin.slice(8, 12) === 'WAVE') return await guarded('WAV', probeWav(bytes));
+    if (latin.startsWith('fLaC')) return await guarded('FLAC', probeFlac(bytes));
+    if (latin.startsWith('OggS')) return await guarded('OGG', probeOgg(bytes));
+    if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3) return await guarded('WebM', probeWebm(bytes));
+    if (head.length >= 12 && latin.slice(4, 8) === 'ftyp') return await guarded('MP4', probeMp4(bytes));
+    if (latin.startsWith('ID3') || mpegFrame(head)) return await guarded('MP3', probeMp3(bytes));
     throw new AudioFormatError('unsupported', `The uploaded file is ${describeOther(head)}, not audio; upload ${accepted}.`);
   } finally {
     await file.close();

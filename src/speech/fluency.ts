@@ -13,10 +13,11 @@ export interface TimedWord {
 }
 
 export interface FluencyMeasures {
-  durationSeconds: number;
+  /** Null when the length of the recording is not known. */
+  durationSeconds: number | null;
   wordCount: number;
-  /** Words per minute of recording. */
-  wordsPerMinute: number;
+  /** Words per minute of recording (null without a duration). */
+  wordsPerMinute: number | null;
   /** Seconds spent saying words. */
   speechSeconds: number | null;
   /** Words per minute of speech time (pauses excluded). */
@@ -35,10 +36,14 @@ export const longPauseSeconds = 1;
 const round = (x: number, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
 
 export function measureFluency(
-  { durationSeconds, wordCount, words }: { durationSeconds: number; wordCount: number; words: readonly TimedWord[] | null },
+  { durationSeconds, wordCount, words }: { durationSeconds: number | null; wordCount: number; words: readonly TimedWord[] | null },
 ): FluencyMeasures {
-  const minutes = durationSeconds / 60;
-  const base = { durationSeconds: round(durationSeconds), wordCount, wordsPerMinute: minutes > 0 ? round(wordCount / minutes, 1) : 0 };
+  const minutes = durationSeconds !== null && durationSeconds > 0 ? durationSeconds / 60 : null;
+  const base = {
+    durationSeconds: durationSeconds === null ? null : round(durationSeconds),
+    wordCount,
+    wordsPerMinute: minutes === null ? null : round(wordCount / minutes, 1),
+  };
   if (!words || words.length === 0) {
     return { ...base, speechSeconds: null, articulationRate: null, pauseCount: null, longPauseCount: null, meanPauseSeconds: null, longestPauseSeconds: null, meanRunWords: null };
   }

@@ -34,6 +34,11 @@ export function createTranscriber(config: Config): TranscriberChoice {
     };
   }
   return {
-    transcriber: new PocketSphinxTranscriber({ binary, modelDir: t.pocketsphinx.modelDir, ffmpeg: findOnPath(t.ffmpeg) }),
+    transcriber: new PocketSphinxTranscriber({
+      binary,
+      modelDir: t.pocketsphinx.modelDir,
+      ffmpeg: findOnPath(t.ffmpeg),
+      maxSeconds: config.audio.maxSeconds,
+    }),
   };
 }

@@ -25,6 +25,19 @@ export interface PocketSphinxOptions {
   modelDir: string;
   /** ffmpeg, for formats other than PCM WAV; null when absent. */
   ffmpeg: string | null;
+  /** Longest recording recognised (AUDIO_MAX_SECONDS); longer ones are refused, never decoded whole. */
+  maxSeconds: number;
+}
+
+/** A helper process that ran and exited with an error (as opposed to one that could not run or was killed). */
+export class ProcessFailedError extends Error {
+  override name = 'ProcessFailedError';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
 }
 
 export const pocketSphinxModel = 'pocketsphinx-en-us';
@@ -32,6 +45,10 @@ export const pocketSphinxModel = 'pocketsphinx-en-us';
 /** Runs a command to completion, heartbeating while it works; rejects on a non-zero exit. */
 function run(command: string, args: string[], context: TranscriptionContext, stdin?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    if (context.signal?.aborted) {
+      reject(new Error(`${path.basename(command)} not started: the activity was cancelled`));
+      return;
+    }
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     let err = '';
@@ -49,8 +66,10 @@ function run(command: string, args: string[], context: TranscriptionContext, std
     child.on('close', (code, signal) => {
       clearInterval(beat);
       context.signal?.removeEventListener('abort', abort);
+      const detail = err.trim().split('\n').pop() ?? '';
       if (code === 0) resolve(Buffer.concat(out));
-      else reject(new Error(`${path.basename(command)} exited with ${code ?? signal}: ${err.trim().split('\n').pop() ?? ''}`));
+      else if (code !== null) reject(new ProcessFailedError(`${path.basename(command)} exited with ${code}: ${detail}`, code));
+      else reject(new Error(`${path.basename(command)} was stopped by ${signal}`));
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(stdin);
@@ -82,20 +101,32 @@ export class PocketSphinxTranscriber implements Transcriber {
   constructor(private readonly options: PocketSphinxOptions) {}
 
   private async pcm(input: TranscriptionInput, context: TranscriptionContext): Promise<Float32Array> {
-    if (isDecodableWav(input.info)) return decodeWavForRecogniser(input.path, input.info);
+    const tooLong = () =>
+      new UnusableAudioError(`the recording is longer than the ${this.options.maxSeconds} s limit`);
+    if (isDecodableWav(input.info)) {
+      if ((input.info.durationSeconds ?? 0) > this.options.maxSeconds) throw tooLong();
+      return decodeWavForRecogniser(input.path, input.info);
+    }
     if (!this.options.ffmpeg) {
       throw new TranscriptionUnavailableError(
         `the offline recogniser reads PCM WAV; decoding ${input.info.format} needs ffmpeg, which is not installed`,
       );
     }
+    // Decoding stops just past the limit, so a recording that hides its length cannot fill memory.
+    const limit = String(this.options.maxSeconds + 1);
     const raw = await run(
       this.options.ffmpeg,
-      ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', input.path, '-ac', '1', '-ar', String(recogniserSampleRate), '-f', 's16le', '-'],
+      ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', input.path, '-t', limit, '-ac', '1', '-ar', String(recogniserSampleRate), '-f', 's16le', '-'],
       context,
-    ).catch((error: Error) => {
-      throw new UnusableAudioError(`the recording could not be decoded: ${error.message}`);
+    ).catch((error: unknown) => {
+      // ffmpeg ran and refused the bytes: the recording is the problem. Anything else (it could
+      // not start, it was killed) is the machine's problem, and worth retrying.
+      if (error instanceof ProcessFailedError) throw new UnusableAudioError(`the recording could not be decoded: ${error.message}`);
+      throw error;
     });
-    return fromInt16(raw);
+    const samples = fromInt16(raw);
+    if (samples.length / recogniserSampleRate > this.options.maxSeconds) throw tooLong();
+    return samples;
   }
 
   async transcribe(input: TranscriptionInput, context: TranscriptionContext): Promise<Transcription> {
@@ -108,8 +139,8 @@ export class PocketSphinxTranscriber implements Transcriber {
       );
     }
     const rawPath = path.join(tmpdir(), `vstep-${randomUUID()}.raw`);
-    await writeFile(rawPath, toInt16(samples));
     try {
+      await writeFile(rawPath, toInt16(samples));
       const { modelDir } = this.options;
       const output = await run(
         this.options.binary,

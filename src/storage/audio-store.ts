@@ -54,7 +54,11 @@ export class LocalAudioStore implements AudioStore {
       await rename(sourcePath, target);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      await copyFile(sourcePath, target);
+      // Another filesystem: copy, and never leave half a copy under the key.
+      await copyFile(sourcePath, target).catch(async (copyError: unknown) => {
+        await rm(target, { force: true });
+        throw copyError;
+      });
       await rm(sourcePath, { force: true });
     }
   }

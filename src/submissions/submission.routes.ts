@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import { Router, type RequestHandler } from 'express';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
@@ -95,8 +96,8 @@ export function submissionRoutes(
         'Content-Length': String(audio.bytes),
         'Cache-Control': 'private, no-store',
       });
-      audio.stream.on('error', () => res.destroy());
-      audio.stream.pipe(res);
+      // pipeline closes the file when the client goes away mid-download.
+      await pipeline(audio.stream, res).catch(() => undefined);
     }),
   );
 

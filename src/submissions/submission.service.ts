@@ -110,15 +110,18 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
     }
   }
 
-  /** Commits the row and its first event, then starts grading. */
+  /**
+   * Commits the row and its first event, then starts grading. `onNotCommitted` runs when the
+   * commit fails (and only then: after it, the submission exists and must keep what it refers to).
+   */
   async function create(
     data: NewSubmission,
     mode: GradingMode | undefined,
     requestId: string | undefined,
-    id: string = randomUUID(),
+    { id = randomUUID(), onNotCommitted }: { id?: string; onNotCommitted?: () => Promise<void> } = {},
   ): Promise<SubmissionRecord> {
     const now = new Date();
-    const created = await prisma.$transaction(async (tx) => {
+    const commit = prisma.$transaction(async (tx) => {
       const row = await tx.submission.create({
         data: {
           ...data,
@@ -134,6 +137,10 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
         data: { submissionId: id, type: 'created', toStatus: 'pending', data: { requestId } },
       });
       return row;
+    });
+    const created = await commit.catch(async (error: unknown) => {
+      await onNotCommitted?.().catch((cleanupError: unknown) => logger.error({ err: cleanupError }, 'could not clean up after a failed commit'));
+      throw error;
     });
     await startOrLeaveToReconciler(created);
     return (await findSubmission(prisma, id))!;
@@ -157,26 +164,21 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       const id = randomUUID();
       const audioKey = audioKeyFor(id, extensions[info.format]);
       await audioStore.saveFile(audioKey, upload.path);
-      try {
-        return await create(
-          {
-            studentId,
-            skill: 'speaking',
-            task: fields.task,
-            prompt: fields.prompt,
-            audioKey,
-            audioFormat: info.format,
-            audioBytes: upload.bytes,
-            audioSeconds: info.durationSeconds,
-          },
-          fields.mode,
-          requestId,
-          id,
-        );
-      } catch (error) {
-        await audioStore.remove(audioKey).catch(() => undefined);
-        throw error;
-      }
+      return create(
+        {
+          studentId,
+          skill: 'speaking',
+          task: fields.task,
+          prompt: fields.prompt,
+          audioKey,
+          audioFormat: info.format,
+          audioBytes: upload.bytes,
+          audioSeconds: info.durationSeconds,
+        },
+        fields.mode,
+        requestId,
+        { id, onNotCommitted: () => audioStore.remove(audioKey) },
+      );
     },
 
     /** The submission if `viewer` may see it, else null (reported as 404). */

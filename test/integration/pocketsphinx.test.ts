@@ -5,11 +5,12 @@ import { loadConfig } from '../../src/config/env.ts';
 import { probeAudioFile } from '../../src/speech/audio-format.ts';
 import { createTranscriber } from '../../src/speech/index.ts';
 import { PocketSphinxTranscriber } from '../../src/speech/pocketsphinx-transcriber.ts';
-import { TranscriptionUnavailableError } from '../../src/speech/transcriber.ts';
+import { TranscriptionUnavailableError, UnusableAudioError } from '../../src/speech/transcriber.ts';
 import { hometownAnswer, synthesise } from '../helpers/speech.ts';
 
 const modelDir = '/usr/share/pocketsphinx/model/en-us';
-const recogniser = (ffmpeg: string | null = 'ffmpeg') => new PocketSphinxTranscriber({ binary: 'pocketsphinx_continuous', modelDir, ffmpeg });
+const recogniser = (ffmpeg: string | null = 'ffmpeg', maxSeconds = 60) =>
+  new PocketSphinxTranscriber({ binary: 'pocketsphinx_continuous', modelDir, ffmpeg, maxSeconds });
 const input = async (file: string) => ({ path: file, info: await probeAudioFile(file) });
 
 describe('PocketSphinx', () => {
@@ -32,7 +33,7 @@ describe('PocketSphinx', () => {
     const started = Date.now();
     const pending = recogniser().transcribe(await input(synthesise(hometownAnswer)), { heartbeat: () => undefined, signal: controller.signal });
     setTimeout(() => controller.abort(), 300);
-    await expect(pending).rejects.toThrow(/SIGKILL/);
+    await expect(pending).rejects.toThrow(/stopped by SIGKILL/);
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -40,6 +41,35 @@ describe('PocketSphinx', () => {
     const error = await recogniser(null).transcribe(await input(synthesise('Hello there.', 'mp3')), { heartbeat: () => undefined }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TranscriptionUnavailableError);
     expect((error as Error).message).toMatch(/decoding mp3 needs ffmpeg/);
+  });
+
+  it.each([
+    ['a WAV', 'wav'],
+    ['an OGG', 'ogg'],
+  ] as const)('when %s lasts longer than AUDIO_MAX_SECONDS, then it is refused as unusable without being recognised', async (_case, format) => {
+    const file = synthesise(hometownAnswer, format);
+    const error = await recogniser('ffmpeg', 5).transcribe(await input(file), { heartbeat: () => undefined }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnusableAudioError);
+    expect((error as Error).message).toMatch(/longer than the 5 s limit/);
+  });
+
+  it('when ffmpeg cannot be started, then the failure is the machine\'s (retried), not the recording\'s', async () => {
+    const error = await recogniser('/nonexistent/ffmpeg').transcribe(await input(synthesise('Hello there.', 'mp3')), { heartbeat: () => undefined }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(UnusableAudioError);
+    expect((error as NodeJS.ErrnoException).code).toBe('ENOENT');
+  });
+
+  it('when ffmpeg runs but cannot decode the bytes, then the recording is unusable', async () => {
+    const file = synthesise('Hello there.', 'mp3');
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const broken = file.replace(/\.mp3$/, '-broken.mp3');
+    const bytes = readFileSync(file);
+    writeFileSync(broken, Buffer.concat([bytes.subarray(0, 4), Buffer.alloc(bytes.length - 4, 0x55)]));
+    const info = { ...(await probeAudioFile(file)), format: 'mp3' as const };
+    const error = await recogniser().transcribe({ path: broken, info }, { heartbeat: () => undefined }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnusableAudioError);
+    expect((error as Error).message).toMatch(/could not be decoded|silent/);
   });
 
   it('when no recogniser is installed and no endpoint is configured, then the platform says so instead of failing obscurely', async () => {

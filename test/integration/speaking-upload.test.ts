@@ -1,6 +1,13 @@
 // Uploading speaking answers: every accepted format is recognised from its bytes; every bad
 // upload is a clear 4xx problem and leaves no row and no file behind.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PrismaClient } from '../../src/lib/prisma.ts';
+import { probeAudioFile } from '../../src/speech/audio-format.ts';
+import { createSubmissionService } from '../../src/submissions/submission.service.ts';
+import { testLogger } from '../helpers/platform.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { fixture, hometownPrompt, postSpeaking, silentWav, speakingForm, storedFiles } from '../helpers/speech.ts';
@@ -168,5 +175,44 @@ describe('speaking uploads that are accepted', () => {
     expect(storedFiles(root()).some((f) => f.endsWith(row.audioKey!))).toBe(true);
     expect((await fetch(`${platform.baseUrl}/submissions/${created.id}`, { method: 'DELETE', headers: author.headers })).status).toBe(204);
     expect(storedFiles(root()).some((f) => f.endsWith(row.audioKey!))).toBe(false);
+  });
+});
+
+describe('a speaking submission and its recording are stored together or not at all', () => {
+  /** A checked upload spooled where the API would have put it. */
+  async function upload() {
+    const spooled = path.join(await platform.audioStore.incomingDir(), randomUUID());
+    await writeFile(spooled, fixture('speech.mp3'));
+    const fields = { skill: 'speaking' as const, task: 'part1' as const, prompt: hometownPrompt };
+    return { fields, path: spooled, bytes: fixture('speech.mp3').length, info: await probeAudioFile(spooled) };
+  }
+  const serviceWith = (prisma: PrismaClient) =>
+    createSubmissionService({ config: platform.config, prisma, temporal: platform.temporal, logger: testLogger, audioStore: platform.audioStore });
+
+  it('when the row cannot be committed, then the stored recording is removed again', async () => {
+    const author = await signedIn(platform, 'student');
+    const before = storedFiles(root());
+    const failing = new Proxy(platform.prisma, {
+      get: (target, key) => (key === '$transaction' ? () => Promise.reject(new Error('connection lost')) : Reflect.get(target, key)),
+    });
+    const spooled = await upload();
+    await expect(serviceWith(failing).createSpeaking(author.id, spooled, undefined)).rejects.toThrow('connection lost');
+    expect(storedFiles(root()).sort()).toEqual(before.sort());
+    expect(await platform.prisma.submission.count({ where: { studentId: author.id } })).toBe(0);
+  });
+
+  it('when the row is committed but reading it back fails, then the recording stays with its row', async () => {
+    const author = await signedIn(platform, 'student');
+    const before = storedFiles(root()).length;
+    const flaky = new Proxy(platform.prisma, {
+      get: (target, key) =>
+        key === 'submission'
+          ? new Proxy(target.submission, { get: (t, k) => (k === 'findUnique' ? () => Promise.reject(new Error('read failed')) : Reflect.get(t, k)) })
+          : Reflect.get(target, key),
+    });
+    await expect(serviceWith(flaky).createSpeaking(author.id, await upload(), undefined)).rejects.toThrow('read failed');
+    const row = await platform.prisma.submission.findFirstOrThrow({ where: { studentId: author.id } });
+    expect(storedFiles(root())).toHaveLength(before + 1);
+    expect(storedFiles(root()).some((f) => f.endsWith(row.audioKey!))).toBe(true);
   });
 });

@@ -18,7 +18,7 @@ describe('recognising audio from its bytes', () => {
   it.each([
     ['speech.wav', 'wav', 'pcm'],
     ['speech.mp3', 'mp3', 'mp3'],
-    ['speech.m4a', 'mp4', 'aac'],
+    ['speech.m4a', 'mp4', undefined],
     ['speech.ogg', 'ogg', 'opus'],
     ['speech-vorbis.ogg', 'ogg', 'vorbis'],
     ['speech.webm', 'webm', undefined],
@@ -57,6 +57,27 @@ describe('recognising audio from its bytes', () => {
     ['a WAV whose data chunk comes before its format', Buffer.concat([Buffer.from('RIFF\x24\x00\x00\x00WAVEdata\x04\x00\x00\x00', 'latin1'), Buffer.alloc(4)]), 'corrupt'],
   ])('when the file is %s, then it is refused as %s', async (_case, bytes, problem) => {
     expect(await problemOf(bytes)).toBe(problem);
+  });
+
+  it.each([
+    ['a one-byte file', Buffer.from([0xff]), 'unsupported'],
+    ['three bytes of text', Buffer.from('abc'), 'unsupported'],
+    ['an HEIC photo', Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic', 'latin1'), Buffer.alloc(16)]), 'unsupported'],
+    ['an extensible WAV whose format header is cut short', Buffer.concat([Buffer.from('RIFF\x40\x00\x00\x00WAVEfmt \x28\x00\x00\x00\xfe\xff\x01\x00\x80\x3e\x00\x00\x00\x7d\x00\x00\x02\x00\x10\x00', 'latin1')]), 'corrupt'],
+    ['an MP3 with other bytes after two frames', Buffer.concat([fixture('speech.mp3').subarray(0, 45 + 400), Buffer.from('junk'), fixture('speech.mp3').subarray(45 + 400)]), 'corrupt'],
+  ])('when the file is %s, then it is refused as %s, never crashing the parser', async (_case, bytes, problem) => {
+    expect(await problemOf(bytes)).toBe(problem);
+  });
+
+  it('when an MP3 ends with an ID3v1 tag, then the tag is allowed', async () => {
+    const tag = Buffer.concat([Buffer.from('TAG', 'latin1'), Buffer.alloc(125)]);
+    expect((await probeAudioFile(file(Buffer.concat([fixture('speech.mp3'), tag])))).format).toBe('mp3');
+  });
+
+  it('when a WAV header claims a byte rate that does not match its samples, then the duration follows the samples', async () => {
+    const forged = Buffer.from(fixture('speech.wav'));
+    forged.writeUInt32LE(32_000 * 100, 28); // byte rate at offset 28: claims 100x the real rate
+    expect((await probeAudioFile(file(forged))).durationSeconds).toBeCloseTo(3.82, 2);
   });
 
   it('when a Matroska file that is not WebM arrives, then it is refused as unsupported', async () => {

@@ -27,6 +27,10 @@ describe('fluency measures', () => {
     });
   });
 
+  it('when neither container nor recogniser states the length, then the speech rate is unknown (null), not zero', () => {
+    expect(measureFluency({ durationSeconds: null, wordCount: 60, words: null })).toMatchObject({ durationSeconds: null, wordsPerMinute: null });
+  });
+
   it('when the provider gives no timings, then only the speech rate is measured and the rest is null, not guessed', () => {
     expect(measureFluency({ durationSeconds: 30, wordCount: 60, words: null })).toMatchObject({
       wordsPerMinute: 120,
@@ -100,6 +104,13 @@ describe('speaking baseline', () => {
     const smooth = Array.from({ length: 40 }, (_, i) => word('word', i * 0.45, i * 0.45 + 0.4));
     const flowing = scoreSpeakingWithBaseline({ ...response, fluency: measureFluency({ durationSeconds: 19, wordCount: 40, words: smooth }) });
     expect(choppy.criteria.fluency!.score).toBeLessThan(flowing.criteria.fluency!.score - 3);
+  });
+
+  it('when the speech rate is unknown, then fluency is judged neutral on it, not as the slowest speaker', () => {
+    const unknown = scoreSpeakingWithBaseline({ ...response, fluency: measureFluency({ durationSeconds: null, wordCount: 78, words: null }) });
+    const crawling = scoreSpeakingWithBaseline({ ...response, fluency: measureFluency({ durationSeconds: 600, wordCount: 78, words: null }) });
+    expect(unknown.criteria.fluency!.score).toBeGreaterThan(crawling.criteria.fluency!.score);
+    expect(unknown.criteria.fluency!.feedback).toMatch(/Speech rate unknown/);
   });
 
   it('when the transcript has no English words, then it is unscorable', () => {
