@@ -97,6 +97,9 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),
 
+  LIVE_HEARTBEAT_SECONDS: int(1, 300).default(15),
+  LIVE_MAX_STREAMS: int(1, 1_000_000).default(1000),
+
   RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
   RATE_LIMIT_LOGIN_PER_IP: int(1, 1_000_000).default(20),
   RATE_LIMIT_LOGIN_PER_ACCOUNT: int(1, 1_000_000).default(10),
@@ -233,6 +236,12 @@ function buildConfig(v: z.infer<typeof schema>) {
     },
     cors: { origins: v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) },
     trustProxy: v.TRUST_PROXY === 'true',
+    live: {
+      /** Comment lines on idle SSE streams, so proxies keep them open; each also re-checks for missed events. */
+      heartbeatSeconds: v.LIVE_HEARTBEAT_SECONDS,
+      /** Open SSE streams per API process; more get 503 with Retry-After. */
+      maxStreams: v.LIVE_MAX_STREAMS,
+    },
     rateLimits: {
       windowSeconds: v.RATE_LIMIT_WINDOW_SECONDS,
       loginPerIp: v.RATE_LIMIT_LOGIN_PER_IP,

@@ -70,3 +70,22 @@ export function levelFor(score: number): Level {
   if (score <= 8) return 'B2';
   return 'C1';
 }
+
+/** The tasks that make up each skill in one sitting of the exam. */
+export const tasksOf = { writing: writingTasks, speaking: speakingTasks } as const;
+
+/**
+ * A skill's score from its task scores, as VSTEP computes it: writing = (Task 1 + 2 × Task 2) / 3,
+ * speaking = the mean of Parts 1–3, rounded to the nearest 0.5 (ties up). Null until every task
+ * of the skill has a score.
+ */
+export function skillScore(skill: Skill, taskScores: Readonly<Partial<Record<Task, number>>>): number | null {
+  if (skill === 'writing') {
+    const { task1, task2 } = taskScores;
+    if (task1 === undefined || task2 === undefined) return null;
+    return weightedHalfPointMean([{ score: task1 }, { score: task2, weight: 2 }]);
+  }
+  const parts = speakingTasks.map((t) => taskScores[t]);
+  if (parts.some((p) => p === undefined)) return null;
+  return weightedHalfPointMean(parts.map((score) => ({ score: score! })));
+}

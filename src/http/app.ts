@@ -14,6 +14,10 @@ import type { PrismaClient } from '../lib/prisma.ts';
 import type { Redis } from '../lib/redis.ts';
 import { reviewRoutes } from '../reviews/review.routes.ts';
 import { createReviewService } from '../reviews/review.service.ts';
+import { attemptRoutes } from '../attempts/attempt.routes.ts';
+import { createAttemptService } from '../attempts/attempt.service.ts';
+import { createPollingHub, type EventHub } from '../live/event-hub.ts';
+import { createLiveHandlers } from '../live/submission-stream.ts';
 import { createAudioStore, type AudioStore } from '../storage/audio-store.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
@@ -32,6 +36,8 @@ export interface AppDeps {
   redis?: Redis;
   /** Where speaking answers are kept; by default the directory in config. */
   audioStore?: AudioStore;
+  /** Wakes live streams when events are stored (startEventHub); without it streams re-check at each heartbeat. */
+  events?: EventHub;
 }
 
 /** Longest a readiness check may take per dependency. */
@@ -89,15 +95,10 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.use(authRoutes(config, auth, accessTokens, limiter));
   const audioStore = deps.audioStore ?? createAudioStore(config);
-  app.use(
-    submissionRoutes(
-      config,
-      createSubmissionService({ config, prisma, temporal, logger, audioStore }),
-      accessTokens,
-      limiter,
-      audioStore,
-    ),
-  );
+  const submissions = createSubmissionService({ config, prisma, temporal, logger, audioStore });
+  const live = createLiveHandlers({ config, prisma, logger, hub: deps.events ?? createPollingHub(), getVisible: submissions.getVisible });
+  app.use(submissionRoutes(config, submissions, accessTokens, limiter, audioStore, live));
+  app.use(attemptRoutes(createAttemptService(prisma), prisma, accessTokens));
   app.use(reviewRoutes(createReviewService({ config, prisma, temporal, logger }), prisma, accessTokens));
 
   app.use(notFound);

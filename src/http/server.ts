@@ -6,6 +6,7 @@ import { createPrisma } from '../lib/prisma.ts';
 import { connectRedis } from '../lib/redis.ts';
 import { loadTokenKeys } from '../auth/token-keys.ts';
 import { connectTemporalClient, temporalAddressOf } from '../lib/temporal.ts';
+import { startEventHub } from '../live/event-hub.ts';
 import { createApp } from './app.ts';
 
 export interface RunningApi {
@@ -21,7 +22,8 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
   const tokenKeys = await loadTokenKeys(config);
   if (tokenKeys.ephemeral) logger.warn('JWT_KEYS is not set: signing with a key generated for this process (local/test only)');
   const redis = config.redis.url ? await connectRedis(config.redis.url) : undefined;
-  const app = createApp({ config, prisma, temporal: client, logger, tokenKeys, redis });
+  const events = await startEventHub(config.database.url, logger);
+  const app = createApp({ config, prisma, temporal: client, logger, tokenKeys, redis, events });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.http.port, config.http.host, (error?: Error) => (error ? reject(error) : resolve(s)));
   });
@@ -32,6 +34,8 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     server,
     url,
     async close() {
+      // Live streams end first; otherwise they would hold the server open.
+      await events.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

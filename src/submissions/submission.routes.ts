@@ -10,7 +10,8 @@ import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
 import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
 import { presentSubmission } from './submission.presenter.ts';
-import { createWritingSubmissionSchema, listQuery, submissionIdParams } from './submission.schemas.ts';
+import type { LiveHandlers } from '../live/submission-stream.ts';
+import { createWritingSubmissionSchema, listQuery, submissionIdParams, waitQuery } from './submission.schemas.ts';
 import type { SubmissionService } from './submission.service.ts';
 
 const selfLink = (id: string) => ({ self: `/submissions/${id}` });
@@ -21,6 +22,7 @@ export function submissionRoutes(
   accessTokens: AccessTokens,
   limiter: RateLimiter,
   audioStore: AudioStore,
+  live: LiveHandlers,
 ): Router {
   const router = Router();
   router.use('/submissions', authenticate(accessTokens));
@@ -77,6 +79,23 @@ export function submissionRoutes(
       const submission = await service.getVisible(params.id, principalOf(res.locals));
       if (!submission) throw new NotFoundError('No submission with this id.');
       const viewer = principalOf(res.locals);
+      res.json(presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
+    }),
+  );
+
+  // Live status: Server-Sent Events, and a long-poll for clients without them.
+  router.get(
+    '/submissions/:id/events',
+    validated({ params: submissionIdParams }, async ({ params }, req, res) => {
+      await live.stream(req, res, params.id, principalOf(res.locals));
+    }),
+  );
+
+  router.get(
+    '/submissions/:id/wait',
+    validated({ params: submissionIdParams, query: waitQuery }, async ({ params, query }, _req, res) => {
+      const viewer = principalOf(res.locals);
+      const submission = await live.wait(params.id, viewer, query);
       res.json(presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
     }),
   );

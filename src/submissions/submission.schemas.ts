@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { gradingModes, speakingTasks, writingTasks } from '../domain/scores.ts';
+import { gradingModes, skills, speakingTasks, writingTasks } from '../domain/scores.ts';
+import { submissionStatuses } from '../domain/lifecycle.ts';
 
 /** Largest essay accepted: far above any VSTEP task, small enough to score quickly. */
 export const maxEssayCharacters = 20_000;
@@ -35,9 +36,31 @@ export type CreateSpeakingSubmission = z.infer<typeof createSpeakingSubmissionSc
 
 export const submissionIdParams = z.object({ id: z.uuid('must be a UUID') });
 
-export const listQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(200).optional(),
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }).transform((s) => new Date(s));
+
+export const listQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(200).optional(),
+    status: z.enum(submissionStatuses).optional(),
+    skill: z.enum(skills).optional(),
+    task: z.enum([...writingTasks, ...speakingTasks]).optional(),
+    attemptId: z.uuid('must be a UUID').optional(),
+    studentId: z.uuid('must be a UUID').optional(),
+    /** Created at or after. */
+    from: instant.optional(),
+    /** Created before. */
+    to: instant.optional(),
+  })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
+export type ListQuery = z.output<typeof listQuery>;
+
+export const waitQuery = z.object({
+  /** Longest wait in seconds. */
+  timeout: z.coerce.number().int().min(0).max(60).default(30),
+  /** Answer once the status is no longer this one; by default, once the grading is settled. */
+  status: z.enum(submissionStatuses).optional(),
 });
 
 /** Opaque pagination cursor: the (createdAt, id) of the last item returned. */

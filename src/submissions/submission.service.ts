@@ -8,7 +8,7 @@ import type { Config } from '../config/env.ts';
 import type { GradingMode, Skill, Task } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
-import { BadRequestError, ConflictError } from '../http/errors.ts';
+import { BadRequestError, ConflictError, ValidationError } from '../http/errors.ts';
 import { words } from '../scoring/text-features.ts';
 import {
   gradeSubmissionWorkflowType,
@@ -23,7 +23,7 @@ import { audioKeyFor, type AudioStore } from '../storage/audio-store.ts';
 import type { ReceivedAudio } from './audio-upload.ts';
 import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
 import { mayDelete, visibleTo } from './submission.access.ts';
-import { cursorCodec, type CreateWritingSubmission } from './submission.schemas.ts';
+import { cursorCodec, type CreateWritingSubmission, type ListQuery } from './submission.schemas.ts';
 
 export interface SubmissionServiceDeps {
   config: Config;
@@ -122,6 +122,10 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
   ): Promise<SubmissionRecord> {
     const now = new Date();
     const commit = prisma.$transaction(async (tx) => {
+      if (data.attemptId) {
+        const attempt = await tx.attempt.findFirst({ where: { id: data.attemptId, studentId: data.studentId! }, select: { id: true } });
+        if (!attempt) throw new ValidationError([{ field: 'attemptId', message: 'is not an attempt of yours' }]);
+      }
       const row = await tx.submission.create({
         data: {
           ...data,
@@ -140,6 +144,9 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
     });
     const created = await commit.catch(async (error: unknown) => {
       await onNotCommitted?.().catch((cleanupError: unknown) => logger.error({ err: cleanupError }, 'could not clean up after a failed commit'));
+      if ((error as { code?: string }).code === 'P2002' && data.attemptId) {
+        throw new ConflictError(`This attempt already has an answer for ${data.task}; delete that one to answer again.`);
+      }
       throw error;
     });
     await startOrLeaveToReconciler(created);
@@ -149,7 +156,7 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
   return {
     async createWriting(studentId: string, body: CreateWritingSubmission, requestId: string | undefined): Promise<SubmissionRecord> {
       return create(
-        { studentId, skill: 'writing', task: body.task, prompt: body.prompt, text: body.text, wordCount: words(body.text).length },
+        { studentId, attemptId: body.attemptId, skill: 'writing', task: body.task, prompt: body.prompt, text: body.text, wordCount: words(body.text).length },
         body.mode,
         requestId,
       );
@@ -167,6 +174,7 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       return create(
         {
           studentId,
+          attemptId: fields.attemptId,
           skill: 'speaking',
           task: fields.task,
           prompt: fields.prompt,
@@ -186,13 +194,22 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       return prisma.submission.findFirst({ where: { AND: [{ id }, visibleTo(viewer)] }, include: submissionInclude });
     },
 
-    async list(viewer: Principal, { limit, cursor }: { limit: number; cursor?: string }) {
+    /** Visible submissions matching the filters, newest first, a page at a time. */
+    async list(viewer: Principal, { limit, cursor, status, skill, task, attemptId, studentId, from, to }: ListQuery) {
       const after = cursor === undefined ? undefined : cursorCodec.decode(cursor);
       if (after === null) throw new BadRequestError('Invalid cursor.', [{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
       const page = await prisma.submission.findMany({
         where: {
           AND: [
             visibleTo(viewer),
+            {
+              status,
+              skill,
+              task,
+              attemptId,
+              studentId,
+              ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
+            },
             after
               ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
               : {},

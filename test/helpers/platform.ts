@@ -19,6 +19,7 @@ import type { Scorer } from '../../src/scoring/scorer.ts';
 import { createTranscriber } from '../../src/speech/index.ts';
 import type { Transcriber } from '../../src/speech/transcriber.ts';
 import { createAudioStore, type AudioStore } from '../../src/storage/audio-store.ts';
+import { startEventHub } from '../../src/live/event-hub.ts';
 import { createGradingWorker, providerQueuesFrom } from '../../workers/create-grading-worker.ts';
 
 export interface TestPlatform {
@@ -91,12 +92,16 @@ export async function startTestPlatform(
     });
   }
 
-  const app = createApp({ config, prisma, temporal, logger: options.logger ?? testLogger, tokenKeys, redis, audioStore });
+  const events = await startEventHub(config.database.url!, testLogger);
+  const app = createApp({ config, prisma, temporal, logger: options.logger ?? testLogger, tokenKeys, redis, audioStore, events });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const { port } = server.address() as { port: number };
-  stops.unshift(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  stops.unshift(
+    () => events.close(),
+    () => new Promise<void>((resolve) => server.close(() => resolve())),
+  );
   stops.push(
     () => connection.close(),
     () => prisma.$disconnect(),

@@ -1,0 +1,36 @@
+// Reads a student's graded responses and summarises them per skill (src/progress/progress.ts).
+import { skills } from '../domain/scores.ts';
+import { NotFoundError } from '../http/errors.ts';
+import type { PrismaClient } from '../lib/prisma.ts';
+import { skillProgress, type GradedResponse } from './progress.ts';
+
+/** Responses looked at per student: the most recent ones. */
+const historyLimit = 1000;
+
+export async function progressOf(prisma: PrismaClient, studentId: string) {
+  const student = await prisma.user.findUnique({ where: { id: studentId }, select: { role: true } });
+  if (student?.role !== 'student') throw new NotFoundError('No student with this id.');
+  const rows = await prisma.gradingResult.findMany({
+    where: { isFinal: true, submission: { studentId, status: 'completed' } },
+    select: {
+      overall: true,
+      createdAt: true,
+      criteria: { select: { criterion: true, score: true } },
+      submission: { select: { id: true, skill: true, task: true } },
+    },
+    orderBy: { createdAt: 'desc' },
+    take: historyLimit,
+  });
+  const responses: GradedResponse[] = rows.map((r) => ({
+    submissionId: r.submission.id,
+    skill: r.submission.skill,
+    task: r.submission.task,
+    overall: Number(r.overall),
+    gradedAt: r.createdAt,
+    criteria: Object.fromEntries(r.criteria.map((c) => [c.criterion, Number(c.score)])),
+  }));
+  return {
+    studentId,
+    skills: Object.fromEntries(skills.map((skill) => [skill, skillProgress(responses.filter((r) => r.skill === skill))])),
+  };
+}
