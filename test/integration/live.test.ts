@@ -1,0 +1,207 @@
+// Live status: a real EventSource client, reconnects with Last-Event-ID, a second API process
+// hearing events it did not write, heartbeats, the long-poll, and a lost LISTEN connection.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { EventSource } from 'eventsource';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSigningJwk } from '../../src/auth/token-keys.ts';
+import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { openStream } from '../helpers/sse.ts';
+import { submitWriting } from '../helpers/submissions.ts';
+import { signedIn, type TestUser } from '../helpers/users.ts';
+import { freePort } from '../helpers/free-port.ts';
+
+let platform: TestPlatform;
+let grader: TestUser;
+let keys: Record<string, string>;
+
+beforeAll(async () => {
+  // Shared signing keys, so a second API process accepts the same tokens.
+  const jwk = await generateSigningJwk('live-test');
+  keys = { JWT_KEYS: JSON.stringify([jwk]), JWT_SIGNING_KID: 'live-test' };
+  // A long heartbeat: what arrives promptly here was woken by NOTIFY, not found by a re-check.
+  platform = await startTestPlatform({ env: { ...keys, LIVE_HEARTBEAT_SECONDS: '60' } });
+  grader = await signedIn(platform, 'grader');
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const api = async (user: TestUser, method: string, route: string, body?: unknown, base = platform.baseUrl) => {
+  const res = await fetch(`${base}${route}`, { method, headers: user.headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+};
+
+/** A human-mode essay, waiting in review: its stream stays open until a grader finishes it. */
+async function waitingForReview() {
+  const { id, student } = await submitWriting(platform, { body: { mode: 'human' } });
+  const review = await eventually(async () => {
+    const { body } = await api(student, 'GET', `/submissions/${id}`);
+    return body.status === 'review_pending' ? body.review : undefined;
+  }, { what: 'the review to open' });
+  return { id, student, reviewId: review.id as string };
+}
+
+async function finishReview(reviewId: string, base = platform.baseUrl) {
+  expect((await api(grader, 'POST', `/reviews/${reviewId}/claim`, undefined, base)).status).toBe(200);
+  const decision = { criteria: { taskFulfilment: { score: 6 }, organisation: { score: 6 }, vocabulary: { score: 6.5 }, grammar: { score: 6.5 } } };
+  expect((await api(grader, 'POST', `/reviews/${reviewId}/complete`, decision, base)).status).toBe(200);
+}
+
+describe('the live feed (SSE)', () => {
+  it('when an EventSource follows a graded essay, then it sees every state change in order, the result, and stops at the end', async () => {
+    const { id, student } = await submitWriting(platform);
+    const received: Array<{ type: string; id: string; data: any }> = [];
+    const es = new EventSource(`${platform.baseUrl}/submissions/${id}/events`, {
+      fetch: (input, init) => fetch(input, { ...init, headers: { ...init?.headers, authorization: student.headers.authorization! } }),
+    });
+    for (const type of ['created', 'status_changed']) {
+      es.addEventListener(type, (e) => received.push({ type, id: e.lastEventId, data: JSON.parse(e.data) }));
+    }
+    // The server closes after the final event; the reconnect that follows gets 204, which ends the EventSource for good.
+    await eventually(async () => (es.readyState === EventSource.CLOSED ? true : undefined), { what: 'the EventSource to close', timeoutMs: 30_000 });
+
+    expect(received.map((e) => [e.type, e.data.to])).toEqual([
+      ['created', 'pending'],
+      ['status_changed', 'processing'],
+      ['status_changed', 'completed'],
+    ]);
+    const ids = received.map((e) => BigInt(e.id));
+    expect([...ids].sort((a, b) => (a < b ? -1 : 1))).toEqual(ids);
+    expect(received[2]!.data.result).toMatchObject({ source: 'ai', level: expect.stringMatching(/B1|B2|C1/) });
+    expect(received[2]!.data.result.overall).toBeGreaterThan(0);
+  });
+
+  it('when a stream is open while a grader finishes the review, then the result arrives live and the stream ends', async () => {
+    const { id, student, reviewId } = await waitingForReview();
+    const stream = await openStream(`${platform.baseUrl}/submissions/${id}/events`, { authorization: student.headers.authorization! });
+    expect(stream.status).toBe(200);
+    await stream.waitFor(3); // created, processing, review_pending
+    const started = Date.now();
+    await finishReview(reviewId);
+    const all = await stream.waitFor(4, 5000);
+    expect(Date.now() - started).toBeLessThan(5000); // woken by NOTIFY, not the 60 s heartbeat
+    expect(all.map((e) => e.data.to)).toEqual(['pending', 'processing', 'review_pending', 'completed']);
+    expect(all[3]!.data.result).toMatchObject({ source: 'human', overall: 6.5 });
+    await stream.ended;
+  });
+
+  it('when a client reconnects with Last-Event-ID, then it gets exactly the events it missed, and 204 once nothing is left', async () => {
+    const { id, student, reviewId } = await waitingForReview();
+    const auth = { authorization: student.headers.authorization! };
+    const first = await openStream(`${platform.baseUrl}/submissions/${id}/events`, auth);
+    const seen = await first.waitFor(2);
+    first.close();
+    await finishReview(reviewId);
+
+    const again = await openStream(`${platform.baseUrl}/submissions/${id}/events`, { ...auth, 'last-event-id': seen[1]!.id! });
+    await again.ended;
+    expect(again.events.map((e) => e.data.to)).toEqual(['review_pending', 'completed']);
+    const everything = [...seen, ...again.events].map((e) => e.id);
+    expect(new Set(everything).size).toBe(4);
+
+    const done = await fetch(`${platform.baseUrl}/submissions/${id}/events`, { headers: { ...auth, 'last-event-id': again.events.at(-1)!.id! } });
+    expect(done.status).toBe(204);
+  });
+
+  it('when events are written through one API process, then a stream on another process hears them', async () => {
+    const { id, student, reviewId } = await waitingForReview();
+    const port = await freePort();
+    const root = path.resolve(import.meta.dirname, '../..');
+    const other: ChildProcess = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/http/server.ts'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        APP_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATABASE_URL: platform.config.database.url,
+        TEMPORAL_ADDRESS: platform.config.temporal.address,
+        REDIS_URL: platform.config.redis.url,
+        TEMPORAL_TASK_QUEUE: platform.config.temporal.taskQueue,
+        LIVE_HEARTBEAT_SECONDS: '60',
+        ...keys,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    other.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      await eventually(async () => ((await fetch(`${base}/health`).catch(() => undefined))?.ok ? true : undefined), {
+        what: `the second API process (${stderr.slice(-300)})`,
+        timeoutMs: 30_000,
+      });
+      const stream = await openStream(`${base}/submissions/${id}/events`, { authorization: student.headers.authorization! });
+      await stream.waitFor(3);
+      await finishReview(reviewId); // through the first process
+      const all = await stream.waitFor(4, 5000);
+      expect(all[3]!.data).toMatchObject({ to: 'completed', result: { source: 'human' } });
+      await stream.ended;
+    } finally {
+      other.kill('SIGTERM');
+    }
+  });
+
+  it('when the LISTEN connection is killed, then the hub reconnects and the stream still gets what happened meanwhile', async () => {
+    const { id, student, reviewId } = await waitingForReview();
+    const stream = await openStream(`${platform.baseUrl}/submissions/${id}/events`, { authorization: student.headers.authorization! });
+    await stream.waitFor(3);
+    const killed = await platform.prisma.$queryRaw<{ pg_terminate_backend: boolean }[]>`
+      SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vstep-live-events'`;
+    expect(killed.length).toBeGreaterThan(0);
+    await finishReview(reviewId);
+    const all = await stream.waitFor(4, 10_000);
+    expect(all[3]!.data.to).toBe('completed');
+  });
+
+  it('when the submission is deleted while streaming, then the heartbeat re-check sends "deleted" and ends the stream', async () => {
+    // Deleting removes the events too, so no NOTIFY wakes the stream: the heartbeat's re-check notices.
+    const short = await startTestPlatform({ worker: false, env: { LIVE_HEARTBEAT_SECONDS: '1' } });
+    try {
+      const { id, student } = await submitWriting(short, { body: { mode: 'human' } });
+      const stream = await openStream(`${short.baseUrl}/submissions/${id}/events`, { authorization: student.headers.authorization! });
+      await stream.waitFor(1);
+      expect((await fetch(`${short.baseUrl}/submissions/${id}`, { method: 'DELETE', headers: student.headers })).status).toBe(204);
+      await stream.ended;
+      expect(stream.events.at(-1)).toMatchObject({ event: 'deleted', data: { submissionId: id } });
+      expect(stream.comments).toContain('keep-alive');
+    } finally {
+      await short.stop();
+    }
+  });
+
+  it('when someone else asks for the stream, or sends a bad Last-Event-ID, then the answer is 404 or 400', async () => {
+    const { id } = await submitWriting(platform, { body: { mode: 'human' } });
+    const stranger = await signedIn(platform, 'student');
+    expect((await fetch(`${platform.baseUrl}/submissions/${id}/events`, { headers: stranger.headers })).status).toBe(404);
+    const owner = await submitWriting(platform);
+    const bad = await fetch(`${platform.baseUrl}/submissions/${owner.id}/events`, { headers: { ...owner.student.headers, 'last-event-id': 'abc' } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toMatch(/problem\+json/);
+  });
+});
+
+describe('the long-poll', () => {
+  it('when a client waits for a change of status, then it is answered as soon as the status changes', async () => {
+    const { id, student, reviewId } = await waitingForReview();
+    const started = Date.now();
+    const waiting = api(student, 'GET', `/submissions/${id}/wait?status=review_pending&timeout=20`);
+    setTimeout(() => void finishReview(reviewId), 300);
+    const { status, body } = await waiting;
+    expect(status).toBe(200);
+    expect(body.status).toBe('completed');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('when nothing changes, then the wait ends at its timeout with the current state', async () => {
+    const { id, student } = await waitingForReview();
+    const started = Date.now();
+    const { status, body } = await api(student, 'GET', `/submissions/${id}/wait?timeout=1`);
+    expect(status).toBe(200);
+    expect(body.status).toBe('review_pending');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect((await api(student, 'GET', `/submissions/${id}/wait?timeout=61`)).status).toBe(400);
+  });
+});
