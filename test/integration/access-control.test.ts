@@ -70,6 +70,27 @@ const cases: Case[] = [
   ...table('GET /submissions/:id (in review)', async (a) => request(a, 'GET', `/submissions/${await ownedSubmission('review_pending')}`), {
     anonymous: 401, owner: 200, otherStudent: 404, grader: 200, admin: 200,
   }),
+  ...table('GET /submissions/:id/events (completed)', async (a) => request(a, 'GET', `/submissions/${await ownedSubmission()}/events`), {
+    anonymous: 401, owner: 200, otherStudent: 404, grader: 404, admin: 200,
+  }),
+  ...table('GET /submissions/:id/wait (in review)', async (a) => request(a, 'GET', `/submissions/${await ownedSubmission('review_pending')}/wait?timeout=0`), {
+    anonymous: 401, owner: 200, otherStudent: 404, grader: 200, admin: 200,
+  }),
+  ...table('POST /attempts', (a) => request(a, 'POST', '/attempts', {}), {
+    anonymous: 401, owner: 201, otherStudent: 201, grader: 403, admin: 403,
+  }),
+  ...table('GET /attempts/:id', async (a) => {
+    const attempt = await platform.prisma.attempt.create({ data: { studentId: actors.owner.id } });
+    return request(a, 'GET', `/attempts/${attempt.id}`);
+  }, {
+    anonymous: 401, owner: 200, otherStudent: 404, grader: 200, admin: 200,
+  }),
+  ...table('GET /progress (own)', (a) => request(a, 'GET', '/progress'), {
+    anonymous: 401, owner: 200, otherStudent: 200, grader: 400, admin: 400,
+  }),
+  ...table("GET /progress?studentId=<owner's>", (a) => request(a, 'GET', `/progress?studentId=${actors.owner.id}`), {
+    anonymous: 401, owner: 200, otherStudent: 403, grader: 200, admin: 200,
+  }),
   ...table('GET /submissions', (a) => request(a, 'GET', '/submissions'), {
     anonymous: 401, owner: 200, otherStudent: 200, grader: 200, admin: 200,
   }),
