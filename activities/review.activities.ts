@@ -3,8 +3,8 @@
 import type { ReviewPriority } from '../src/domain/routing.ts';
 import { criteriaFor, levelFor, overallScore, type Skill } from '../src/domain/scores.ts';
 import { reviewEscalations, slaBreaches } from '../src/lib/metrics.ts';
-import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
-import { transition } from '../src/submissions/submission.repository.ts';
+import type { PrismaClient } from '../src/lib/prisma.ts';
+import { appendEvent, transition } from '../src/submissions/submission.repository.ts';
 import type { ReviewDecision, ScoreDraft } from '../workflows/grade-submission.types.ts';
 import { asActivityFailure, resultRows } from './persistence.activities.ts';
 
@@ -21,9 +21,6 @@ export interface OpenReviewInput {
   /** Why there is no draft, in words, for the grader. */
   note?: string;
 }
-
-const event = (tx: Prisma.TransactionClient, submissionId: string, type: string, data: Prisma.InputJsonValue) =>
-  tx.submissionEvent.create({ data: { submissionId, type, data } });
 
 export function createReviewActivities({ prisma }: ReviewDeps) {
   return {
@@ -59,7 +56,7 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             where: { id: review.id },
             data: { priority: 'high', reasons: { push: reason } },
           });
-          await event(tx, submissionId, 'review_escalated', { reviewId: review.id, reason, from: review.priority, to: 'high' });
+          await appendEvent(tx, submissionId, 'review_escalated', { reviewId: review.id, reason, from: review.priority, to: 'high' });
           escalated = true;
         }),
       );
@@ -70,7 +67,7 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
       const marked = await asActivityFailure(() =>
         prisma.$transaction(async (tx) => {
           const { count } = await tx.submission.updateMany({ where: { id: submissionId, slaBreached: false }, data: { slaBreached: true } });
-          if (count === 1) await event(tx, submissionId, 'sla_breached', {});
+          if (count === 1) await appendEvent(tx, submissionId, 'sla_breached', {});
           return count === 1;
         }),
       );

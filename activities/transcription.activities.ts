@@ -3,6 +3,7 @@
 // Runs on its own task queue with its own rate limits (workers/create-grading-worker.ts).
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { PrismaClient } from '../src/lib/prisma.ts';
+import { appendEvent } from '../src/submissions/submission.repository.ts';
 import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { words } from '../src/scoring/text-features.ts';
 import { probeAudioFile } from '../src/speech/audio-format.ts';
@@ -78,17 +79,16 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
         language: heard.language,
       };
       try {
-        await prisma.$transaction([
-          prisma.transcript.create({ data: { submissionId, ...data } }),
-          prisma.submission.update({ where: { id: submissionId }, data: { wordCount } }),
-          prisma.submissionEvent.create({
-            data: {
-              submissionId,
-              type: 'transcribed',
-              data: { provider: heard.provider, confidence: summaryOf(data).confidence, wordCount, wordsPerMinute: fluency.wordsPerMinute },
-            },
-          }),
-        ]);
+        await prisma.$transaction(async (tx) => {
+          await tx.transcript.create({ data: { submissionId, ...data } });
+          await tx.submission.update({ where: { id: submissionId }, data: { wordCount } });
+          await appendEvent(tx, submissionId, 'transcribed', {
+            provider: heard.provider,
+            confidence: summaryOf(data).confidence,
+            wordCount,
+            wordsPerMinute: fluency.wordsPerMinute,
+          });
+        });
       } catch (error) {
         const code = (error as { code?: string }).code;
         // P2002: an earlier attempt stored it (its reply was lost); P2003/P2025: the submission was deleted.

@@ -34,12 +34,12 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
     server,
     url,
     async close() {
-      // Live streams end first; otherwise they would hold the server open.
+      // Stop accepting connections, then end the live streams (they would hold the server
+      // open), then wait for the requests in flight.
+      const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await events.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      await drained;
       await connection.close();
       await prisma.$disconnect();
       redis?.disconnect();

@@ -1,5 +1,5 @@
 // Prometheus metrics of this process. One registry per process; the API serves it at /metrics.
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'vstep_' });
@@ -21,5 +21,12 @@ export const circuitOpenings = new Counter({
   name: 'vstep_circuit_breaker_openings_total',
   help: 'Times a scoring provider circuit opened.',
   labelNames: ['provider'] as const,
+  registers: [registry],
+});
+
+export const liveConnections = new Gauge({
+  name: 'vstep_live_connections',
+  help: 'Open live connections of this API process: SSE event streams and long-polls.',
+  labelNames: ['kind'] as const,
   registers: [registry],
 });

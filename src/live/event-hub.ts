@@ -5,7 +5,9 @@
 //
 // A wake-up only says "look again": streams read the events from the table, in id order, so a
 // notification lost while the connection was down costs nothing but delay. After reconnecting,
-// every stream is woken to catch up; streams also look again at every heartbeat.
+// every stream is woken to catch up (spread over a moment, not all at once). While the
+// connection is down, streams re-read at every heartbeat. Deletions are announced too
+// ("<submission id>:deleted").
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
 
@@ -19,27 +21,39 @@ export interface StreamListener {
 }
 
 export interface EventHub {
+  /** On a closed hub the listener is ended at once. */
   subscribe(submissionId: string, listener: StreamListener): () => void;
-  /** Streams open now. */
-  readonly size: number;
+  /** True while notifications arrive; when false, streams must look for themselves. */
+  readonly listening: boolean;
   close(): Promise<void>;
 }
 
 /** A hub without a database connection: streams rely on their heartbeat re-checks. */
 export function createPollingHub(): EventHub {
   const listeners = new Set<StreamListener>();
+  let closed = false;
   return {
     subscribe(_submissionId, listener) {
+      if (closed) {
+        listener.end();
+        return () => undefined;
+      }
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    get size() {
-      return listeners.size;
-    },
+    listening: false,
     async close() {
+      closed = true;
       for (const l of [...listeners]) l.end();
     },
   };
+}
+
+/** Wakes many listeners in small groups, so a reconnect does not send every stream to the database at once. */
+function wakeGradually(listeners: StreamListener[], groupSize = 50, gapMs = 20): void {
+  listeners.forEach((listener, i) => {
+    setTimeout(() => listener.wake(), Math.floor(i / groupSize) * gapMs).unref();
+  });
 }
 
 export async function startEventHub(databaseUrl: string, logger: Logger): Promise<EventHub> {
@@ -52,7 +66,8 @@ export async function startEventHub(databaseUrl: string, logger: Logger): Promis
   const all = () => [...bySubmission.values()].flatMap((set) => [...set]);
 
   const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString: databaseUrl, application_name: 'vstep-live-events' });
+    // keepAlive: a connection that silently died is noticed by TCP, not only at the next query.
+    const next = new pg.Client({ connectionString: databaseUrl, application_name: 'vstep-live-events', keepAlive: true });
     next.on('notification', (message) => {
       const submissionId = message.payload?.split(':')[0];
       if (submissionId) for (const listener of bySubmission.get(submissionId) ?? []) listener.wake();
@@ -69,6 +84,11 @@ export async function startEventHub(databaseUrl: string, logger: Logger): Promis
       await next.end().catch(() => undefined);
       throw error;
     }
+    if (closed) {
+      // Closed while connecting: this connection is not wanted any more.
+      await next.end().catch(() => undefined);
+      return;
+    }
     client = next;
     retryMs = 250;
   };
@@ -79,9 +99,10 @@ export async function startEventHub(databaseUrl: string, logger: Logger): Promis
       reconnectTimer = undefined;
       connect().then(
         () => {
+          if (closed) return;
           logger.info('live events connection restored');
           // Anything announced while we were away is caught up from the table.
-          for (const listener of all()) listener.wake();
+          wakeGradually(all());
         },
         (error: unknown) => {
           logger.warn({ err: error, retryMs }, 'live events connection failed; retrying');
@@ -105,6 +126,10 @@ export async function startEventHub(databaseUrl: string, logger: Logger): Promis
 
   return {
     subscribe(submissionId, listener) {
+      if (closed) {
+        listener.end();
+        return () => undefined;
+      }
       let set = bySubmission.get(submissionId);
       if (!set) bySubmission.set(submissionId, (set = new Set()));
       set.add(listener);
@@ -113,8 +138,8 @@ export async function startEventHub(databaseUrl: string, logger: Logger): Promis
         if (set.size === 0) bySubmission.delete(submissionId);
       };
     },
-    get size() {
-      return all().length;
+    get listening() {
+      return client !== undefined;
     },
     async close() {
       closed = true;

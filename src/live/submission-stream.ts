@@ -8,6 +8,7 @@ import type { Principal } from '../auth/access-tokens.ts';
 import type { Config } from '../config/env.ts';
 import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../http/errors.ts';
 import type { Logger } from '../lib/logger.ts';
+import { liveConnections } from '../lib/metrics.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
 import { findSubmission, type SubmissionRecord } from '../submissions/submission.repository.ts';
@@ -28,14 +29,21 @@ const page = 100;
 
 type StoredEvent = Awaited<ReturnType<PrismaClient['submissionEvent']['findMany']>>[number];
 
-export function presentEvent(e: StoredEvent) {
+/** Event data a student does not see: who on the staff acted. */
+const staffOnly = new Set(['graderId', 'redrivenBy', 'claimedBy']);
+
+export function presentEvent(e: StoredEvent, { staff }: { staff: boolean }) {
+  const data =
+    !staff && e.data && typeof e.data === 'object' && !Array.isArray(e.data)
+      ? Object.fromEntries(Object.entries(e.data).filter(([key]) => !staffOnly.has(key)))
+      : e.data;
   return {
     id: e.id.toString(),
     submissionId: e.submissionId,
     type: e.type,
     from: e.fromStatus,
     to: e.toStatus,
-    data: e.data,
+    data,
     createdAt: e.createdAt.toISOString(),
   };
 }
@@ -49,16 +57,47 @@ function lastEventIdOf(req: Request): bigint | undefined {
   return BigInt(raw);
 }
 
+/** The client is gone, perhaps before this handler could listen for it (e.g. during authentication). */
+const hungUp = (req: Request) => req.socket.destroyed;
+
 export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: LiveDeps) {
   const heartbeatMs = config.live.heartbeatSeconds * 1000;
+  // Open streams and waits in this process, each bounded by LIVE_MAX_STREAMS.
+  const open = { streams: 0, waits: 0 };
 
   const eventsAfter = (submissionId: string, after: bigint) =>
     prisma.submissionEvent.findMany({ where: { submissionId, id: { gt: after } }, orderBy: { id: 'asc' }, take: page });
+  const statusOf = async (id: string) => (await prisma.submission.findUnique({ where: { id }, select: { status: true } }))?.status;
+
+  function admit(kind: 'streams' | 'waits', res: Response): () => void {
+    if (open[kind] >= config.live.maxStreams) {
+      res.set('Retry-After', '5');
+      throw new ServiceUnavailableError(`Too many open ${kind === 'streams' ? 'event streams' : 'waits'} on this server; try again shortly.`);
+    }
+    open[kind] += 1;
+    liveConnections.inc({ kind });
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      open[kind] -= 1;
+      liveConnections.dec({ kind });
+    };
+  }
 
   return {
     async stream(req: Request, res: Response, id: string, viewer: Principal): Promise<void> {
+      // Listen for the client leaving before anything else: a hang-up during the first reads
+      // would otherwise go unnoticed and leave the stream running.
+      let gone = hungUp(req);
+      let finish = () => {
+        gone = true;
+      };
+      res.on('close', () => finish());
+
       const submission = await getVisible(id, viewer);
       if (!submission) throw new NotFoundError('No submission with this id.');
+      const staff = viewer.role !== 'student';
       const lastEventId = lastEventIdOf(req);
       if (lastEventId !== undefined && settledStatuses.has(submission.status)) {
         const newer = await prisma.submissionEvent.count({ where: { submissionId: id, id: { gt: lastEventId } } });
@@ -67,10 +106,8 @@ export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: 
           return;
         }
       }
-      if (hub.size >= config.live.maxStreams) {
-        res.set('Retry-After', '5');
-        throw new ServiceUnavailableError('Too many live streams on this server; try again shortly or use /wait.');
-      }
+      if (gone) return;
+      const release = admit('streams', res);
 
       res.status(200).set({
         'Content-Type': 'text/event-stream; charset=utf-8',
@@ -86,12 +123,11 @@ export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: 
       let again = false;
       let finished = false;
       let status = submission.status as string;
-
-      const finish = () => {
+      const stops: Array<() => unknown> = [release];
+      finish = () => {
         if (finished) return;
         finished = true;
-        clearInterval(heartbeat);
-        unsubscribe();
+        for (const stop of stops) stop();
         res.end();
       };
 
@@ -99,7 +135,9 @@ export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: 
         res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
 
-      // Sends everything after the cursor, in order; one pass at a time.
+      // Sends everything after the cursor, in order; one pass at a time. Events of a submission
+      // are numbered and committed in the same order (appendEvent and transition lock the row),
+      // so "after the cursor" never skips one.
       const flush = async (): Promise<void> => {
         if (finished) return;
         if (running) {
@@ -110,24 +148,26 @@ export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: 
         try {
           do {
             again = false;
+            let sent = 0;
             for (;;) {
               const batch = await eventsAfter(id, cursor);
               if (finished) return;
               for (const e of batch) {
                 if (e.toStatus) status = e.toStatus;
-                const payload: Record<string, unknown> = presentEvent(e);
+                const payload: Record<string, unknown> = presentEvent(e, { staff });
                 if (e.toStatus === 'completed') {
                   // "Result ready": the event carries the result, so a client needs no second call.
                   const current = await findSubmission(prisma, id);
-                  if (current) payload.result = presentSubmission(current, { self: `/submissions/${id}` }).result;
+                  if (current) payload.result = presentSubmission(current, { self: `/submissions/${id}` }, { staff }).result;
                 }
                 send(e.type, payload, e.id.toString());
                 cursor = e.id;
+                sent += 1;
               }
               if (batch.length < page) break;
             }
             if (settledStatuses.has(status)) return finish();
-            if (!(await prisma.submission.findUnique({ where: { id }, select: { id: true } }))) {
+            if (sent === 0 && (await statusOf(id)) === undefined) {
               send('deleted', { submissionId: id });
               return finish();
             }
@@ -140,13 +180,15 @@ export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: 
         }
       };
 
-      const unsubscribe = hub.subscribe(id, { wake: () => void flush(), end: finish });
-      // Comments keep proxies from closing an idle stream; each beat also looks for missed events.
       const heartbeat = setInterval(() => {
+        // Comments keep proxies from closing an idle stream. Notifications wake the stream;
+        // without them (connection down), each beat looks for events itself.
         res.write(': keep-alive\n\n');
-        void flush();
+        if (!hub.listening) void flush();
       }, heartbeatMs);
-      req.on('close', finish);
+      stops.push(() => clearInterval(heartbeat));
+      stops.push(hub.subscribe(id, { wake: () => void flush(), end: () => finish() }));
+      if (gone || hungUp(req)) return finish();
       await flush();
     },
 
@@ -154,36 +196,46 @@ export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: 
      * Long-poll: answers with the submission as soon as its status differs from `status` (by
      * default: once it is settled), or when `timeout` seconds pass, whichever comes first.
      */
-    async wait(id: string, viewer: Principal, { timeout, status }: { timeout: number; status?: string }) {
+    async wait(res: Response, id: string, viewer: Principal, { timeout, status }: { timeout: number; status?: string }) {
+      // As for streams: notice a client that leaves while the first read is under way.
+      let gone = hungUp(res.req);
+      let leave = () => {
+        gone = true;
+      };
+      res.on('close', () => leave());
       const changed = (s: SubmissionRecord) => (status ? s.status !== status : settledStatuses.has(s.status));
       const first = await getVisible(id, viewer);
       if (!first) throw new NotFoundError('No submission with this id.');
       if (changed(first) || timeout === 0) return first;
-      return new Promise<SubmissionRecord>((resolve, reject) => {
+      if (gone || hungUp(res.req)) return null;
+      const release = admit('waits', res);
+      return new Promise<SubmissionRecord | null>((resolve, reject) => {
         let done = false;
+        const stops: Array<() => unknown> = [release];
         const settle = (fn: () => void) => {
           if (done) return;
           done = true;
-          clearTimeout(timer);
-          unsubscribe();
+          for (const stop of stops) stop();
           fn();
         };
-        const check = () =>
+        const check = (final = false) =>
           getVisible(id, viewer).then(
             (now) => {
               if (!now) settle(() => reject(new NotFoundError('No submission with this id.')));
-              else if (changed(now)) settle(() => resolve(now));
+              else if (final || changed(now)) settle(() => resolve(now));
             },
             (error: unknown) => settle(() => reject(error)),
           );
-        const timer = setTimeout(() => {
-          getVisible(id, viewer).then(
-            (now) => settle(() => (now ? resolve(now) : reject(new NotFoundError('No submission with this id.')))),
-            (error: unknown) => settle(() => reject(error)),
-          );
-        }, timeout * 1000);
+        // The client left: stop waiting (nothing is sent).
+        leave = () => settle(() => resolve(null));
+        const timer = setTimeout(() => void check(true), timeout * 1000);
+        // Without notifications, look every heartbeat.
+        const poll = setInterval(() => {
+          if (!hub.listening) void check();
+        }, heartbeatMs);
+        stops.push(() => clearTimeout(timer), () => clearInterval(poll));
         // Shutting down: answer with what is known now.
-        const unsubscribe = hub.subscribe(id, { wake: () => void check(), end: () => settle(() => resolve(first)) });
+        stops.push(hub.subscribe(id, { wake: () => void check(), end: () => void check(true) }));
         // An event may have landed between the first read and subscribing.
         void check();
       });

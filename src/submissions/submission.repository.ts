@@ -63,6 +63,24 @@ export async function transition(
   return true;
 }
 
+/**
+ * Records an event that is not a status change. Like `transition`, it locks the submission row
+ * first: events of one submission are then numbered and committed in the same order, which the
+ * live feed relies on (it reads "ids after the last one sent"). Returns false when the
+ * submission no longer exists.
+ */
+export async function appendEvent(
+  tx: Prisma.TransactionClient,
+  submissionId: string,
+  type: string,
+  data: Prisma.InputJsonValue,
+): Promise<boolean> {
+  const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM submissions WHERE id = ${submissionId}::uuid FOR UPDATE`;
+  if (rows.length === 0) return false;
+  await tx.submissionEvent.create({ data: { submissionId, type, data } });
+  return true;
+}
+
 export function findSubmission(db: Db, id: string): Promise<SubmissionRecord | null> {
   return db.submission.findUnique({ where: { id }, include: submissionInclude });
 }

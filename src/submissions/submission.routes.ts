@@ -95,7 +95,8 @@ export function submissionRoutes(
     '/submissions/:id/wait',
     validated({ params: submissionIdParams, query: waitQuery }, async ({ params, query }, _req, res) => {
       const viewer = principalOf(res.locals);
-      const submission = await live.wait(params.id, viewer, query);
+      const submission = await live.wait(res, params.id, viewer, query);
+      if (!submission) return; // the client went away
       res.json(presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
     }),
   );

@@ -19,7 +19,7 @@ import type { Scorer } from '../../src/scoring/scorer.ts';
 import { createTranscriber } from '../../src/speech/index.ts';
 import type { Transcriber } from '../../src/speech/transcriber.ts';
 import { createAudioStore, type AudioStore } from '../../src/storage/audio-store.ts';
-import { startEventHub } from '../../src/live/event-hub.ts';
+import { createPollingHub, startEventHub } from '../../src/live/event-hub.ts';
 import { createGradingWorker, providerQueuesFrom } from '../../workers/create-grading-worker.ts';
 
 export interface TestPlatform {
@@ -56,7 +56,15 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 export async function startTestPlatform(
-  options: { scorer?: Scorer; transcriber?: Transcriber; env?: Record<string, string>; worker?: boolean; logger?: Logger } = {},
+  options: {
+    scorer?: Scorer;
+    transcriber?: Transcriber;
+    env?: Record<string, string>;
+    worker?: boolean;
+    logger?: Logger;
+    /** false: live streams get no notifications and rely on their heartbeat re-checks. */
+    notifications?: boolean;
+  } = {},
 ): Promise<TestPlatform> {
   installTemporalRuntime(testLogger);
   // Each platform keeps its recordings in a directory of its own, removed when it stops.
@@ -92,7 +100,7 @@ export async function startTestPlatform(
     });
   }
 
-  const events = await startEventHub(config.database.url!, testLogger);
+  const events = options.notifications === false ? createPollingHub() : await startEventHub(config.database.url!, testLogger);
   const app = createApp({ config, prisma, temporal, logger: options.logger ?? testLogger, tokenKeys, redis, audioStore, events });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

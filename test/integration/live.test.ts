@@ -5,6 +5,8 @@ import path from 'node:path';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningJwk } from '../../src/auth/token-keys.ts';
+import { liveConnections } from '../../src/lib/metrics.ts';
+import { appendEvent } from '../../src/submissions/submission.repository.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { openStream } from '../helpers/sse.ts';
 import { submitWriting } from '../helpers/submissions.ts';
@@ -156,20 +158,86 @@ describe('the live feed (SSE)', () => {
     expect(all[3]!.data.to).toBe('completed');
   });
 
-  it('when the submission is deleted while streaming, then the heartbeat re-check sends "deleted" and ends the stream', async () => {
-    // Deleting removes the events too, so no NOTIFY wakes the stream: the heartbeat's re-check notices.
-    const short = await startTestPlatform({ worker: false, env: { LIVE_HEARTBEAT_SECONDS: '1' } });
+  it('when the submission is deleted while streaming, then a "deleted" event ends the stream at once', async () => {
+    const { id, student } = await waitingForReview();
+    const stream = await openStream(`${platform.baseUrl}/submissions/${id}/events`, { authorization: student.headers.authorization! });
+    await stream.waitFor(3);
+    const started = Date.now();
+    expect((await fetch(`${platform.baseUrl}/submissions/${id}`, { method: 'DELETE', headers: student.headers })).status).toBe(204);
+    await stream.ended;
+    expect(Date.now() - started).toBeLessThan(5000); // announced by the delete trigger, not found by a 60 s heartbeat
+    expect(stream.events.at(-1)).toMatchObject({ event: 'deleted', data: { submissionId: id } });
+  });
+
+  it('when no notifications arrive, then heartbeats keep the stream open and their re-checks still deliver the result', async () => {
+    const quiet = await startTestPlatform({ notifications: false, env: { ...keys, LIVE_HEARTBEAT_SECONDS: '1' } });
     try {
-      const { id, student } = await submitWriting(short, { body: { mode: 'human' } });
-      const stream = await openStream(`${short.baseUrl}/submissions/${id}/events`, { authorization: student.headers.authorization! });
-      await stream.waitFor(1);
-      expect((await fetch(`${short.baseUrl}/submissions/${id}`, { method: 'DELETE', headers: student.headers })).status).toBe(204);
+      const { id, student } = await submitWriting(quiet, { body: { mode: 'human' } });
+      const review = await eventually(async () => {
+        const s = (await (await fetch(`${quiet.baseUrl}/submissions/${id}`, { headers: student.headers })).json()) as any;
+        return s.status === 'review_pending' ? s.review : undefined;
+      }, { what: 'the review to open' });
+      const stream = await openStream(`${quiet.baseUrl}/submissions/${id}/events`, { authorization: student.headers.authorization! });
+      await stream.waitFor(3);
+      await finishReview(review.id, quiet.baseUrl);
       await stream.ended;
-      expect(stream.events.at(-1)).toMatchObject({ event: 'deleted', data: { submissionId: id } });
+      expect(stream.events.at(-1)!.data.to).toBe('completed');
       expect(stream.comments).toContain('keep-alive');
     } finally {
-      await short.stop();
+      await quiet.stop();
     }
+  });
+
+  it('when a student watches, then staff identities in event data are left out; staff see them', async () => {
+    const { id, student, reviewId } = await waitingForReview();
+    await finishReview(reviewId);
+    const mine = await openStream(`${platform.baseUrl}/submissions/${id}/events`, { authorization: student.headers.authorization! });
+    await mine.ended;
+    const completed = mine.events.find((e) => e.data.to === 'completed')!;
+    expect(completed.data.data).toMatchObject({ source: 'human' });
+    expect(completed.data.data.graderId).toBeUndefined();
+    const staff = await openStream(`${platform.baseUrl}/submissions/${id}/events`, { authorization: grader.headers.authorization! });
+    await staff.ended;
+    expect(staff.events.find((e) => e.data.to === 'completed')!.data.data.graderId).toBe(grader.id);
+  });
+
+  it('when clients hang up at once, or mid-wait, then their streams and waits are released', async () => {
+    const { id, student } = await waitingForReview();
+    const open = async (kind: string) => (await liveConnections.get()).values.find((v) => v.labels.kind === kind)?.value ?? 0;
+    const before = { streams: await open('streams'), waits: await open('waits') };
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const controller = new AbortController();
+        const path = i % 2 ? `/submissions/${id}/events` : `/submissions/${id}/wait?timeout=30`;
+        const pending = fetch(`${platform.baseUrl}${path}`, { headers: student.headers, signal: controller.signal }).catch(() => undefined);
+        setTimeout(() => controller.abort(), i * 5);
+        await pending;
+      }),
+    );
+    await eventually(async () => ((await open('streams')) === before.streams && (await open('waits')) === before.waits ? true : undefined), {
+      what: `every stream and wait to be released (${JSON.stringify((await liveConnections.get()).values)} vs ${JSON.stringify(before)})`,
+      timeoutMs: 5000,
+    });
+  });
+
+  it('when two writers record events for one submission at once, then the second waits for the first to commit', async () => {
+    // The stream reads "ids after the last one sent": an id must never become visible after a higher one.
+    const { id } = await waitingForReview();
+    let releaseFirst!: () => void;
+    const held = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const first = platform.prisma.$transaction(async (tx) => {
+      await appendEvent(tx, id, 'first_writer', {});
+      await held;
+    }, { timeout: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    let secondDone = false;
+    const second = platform.prisma.$transaction((tx) => appendEvent(tx, id, 'second_writer', {})).then(() => (secondDone = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(secondDone).toBe(false);
+    releaseFirst();
+    await Promise.all([first, second]);
+    const types = (await platform.prisma.submissionEvent.findMany({ where: { submissionId: id }, orderBy: { id: 'asc' } })).map((e) => e.type);
+    expect(types.slice(-2)).toEqual(['first_writer', 'second_writer']);
   });
 
   it('when someone else asks for the stream, or sends a bad Last-Event-ID, then the answer is 404 or 400', async () => {

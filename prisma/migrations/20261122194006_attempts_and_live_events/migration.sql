@@ -37,3 +37,15 @@ $$;
 CREATE TRIGGER submission_events_notify
   AFTER INSERT ON "submission_events"
   FOR EACH ROW EXECUTE FUNCTION notify_submission_event();
+
+-- A deleted submission is announced too ("<submission id>:deleted"), so its open streams end at once.
+CREATE FUNCTION notify_submission_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('submission_events', OLD.id::text || ':deleted');
+  RETURN OLD;
+END;
+$$;
+
+CREATE TRIGGER submissions_deleted_notify
+  AFTER DELETE ON "submissions"
+  FOR EACH ROW EXECUTE FUNCTION notify_submission_deleted();
