@@ -1,19 +1,13 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { validated } from '../http/middleware/validate.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import { progressOf } from '../progress/progress.service.ts';
+import { attemptIdParams, createAttemptSchema, progressQuery, studentQuery } from './attempt.schemas.ts';
 import { studentFor, type AttemptService } from './attempt.service.ts';
 
-const createAttemptSchema = z.strictObject({ title: z.string().trim().min(1).max(200).optional() });
-const attemptIdParams = z.object({ id: z.uuid('must be a UUID') });
-const studentQuery = z.object({
-  studentId: z.uuid('must be a UUID').optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
 
 export function attemptRoutes(service: AttemptService, prisma: PrismaClient, accessTokens: AccessTokens): Router {
   const router = Router();
@@ -46,7 +40,7 @@ export function attemptRoutes(service: AttemptService, prisma: PrismaClient, acc
 
   router.get(
     '/progress',
-    validated({ query: studentQuery.pick({ studentId: true }) }, async ({ query }, _req, res) => {
+    validated({ query: progressQuery }, async ({ query }, _req, res) => {
       res.json(await progressOf(prisma, studentFor(principalOf(res.locals), query.studentId)));
     }),
   );

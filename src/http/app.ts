@@ -21,6 +21,7 @@ import { createLiveHandlers } from '../live/submission-stream.ts';
 import { createAudioStore, type AudioStore } from '../storage/audio-store.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
+import { docsRoutes } from './docs.routes.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { createRateLimiter } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -84,6 +85,8 @@ export function createApp(deps: AppDeps): express.Express {
       },
     }, readinessTimeoutMs),
   );
+
+  app.use(docsRoutes(config));
 
   const limiter = createRateLimiter(redis, logger);
   if (!redis) logger.warn('REDIS_URL is not set: rate limiting is off');

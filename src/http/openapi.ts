@@ -1,0 +1,247 @@
+// The OpenAPI 3.1 description of the API, built from the same zod schemas the routes validate
+// requests with (z.toJSONSchema), plus documented response shapes. Served at /openapi.json; /docs
+// renders it with Swagger UI. test/integration/openapi.test.ts fails when a route is missing.
+import { z } from 'zod';
+import { createUserSchema, loginSchema, refreshSchema, registerSchema } from '../auth/auth.schemas.ts';
+import { completeReviewSchema, reviewIdParams, reviewListQuery } from '../reviews/review.schemas.ts';
+import {
+  createSpeakingSubmissionSchema,
+  createWritingSubmissionSchema,
+  listQuery,
+  submissionIdParams,
+  waitQuery,
+} from '../submissions/submission.schemas.ts';
+import { attemptIdParams, createAttemptSchema, progressQuery, studentQuery } from '../attempts/attempt.schemas.ts';
+
+type Role = 'student' | 'grader' | 'admin';
+
+interface Operation {
+  method: 'get' | 'post' | 'delete';
+  /** Express-style path (":id"); converted to OpenAPI's "{id}". */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Who may call it; absent: anyone, no token. */
+  roles?: Role[];
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Extra request bodies by content type (multipart speaking answers). */
+  otherBodies?: Record<string, Record<string, unknown>>;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+// ---- Response shapes (documentation; the presenters produce them) -------------------------
+
+const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
+
+const user = z.object({ id: z.uuid(), email: z.email(), name: z.string(), role: z.enum(['student', 'grader', 'admin']) }).meta({ id: 'User' });
+const tokens = z
+  .object({ accessToken: z.string(), refreshToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int() })
+  .meta({ id: 'Tokens' });
+const criterion = z.object({ score: z.number(), evidence: z.array(z.string()).optional(), feedback: z.string().nullable().optional(), estimated: z.boolean().optional() });
+const result = z
+  .looseObject({
+    overall: z.number(),
+    level: z.enum(['B1', 'B2', 'C1']).nullable(),
+    criteria: z.record(z.string(), criterion),
+    feedback: z.string(),
+    source: z.enum(['ai', 'human']),
+    provider: z.string(),
+    model: z.string().nullable(),
+    routing: z.unknown().optional(),
+  })
+  .meta({ id: 'Result' });
+const reviewSummary = z.looseObject({ id: z.uuid(), priority: z.enum(['low', 'medium', 'high']), status: z.string(), reasons: z.array(z.string()), dueAt: z.iso.datetime() });
+const submission = z
+  .looseObject({
+    id: z.uuid(),
+    skill: z.enum(['writing', 'speaking']),
+    task: z.enum(['task1', 'task2', 'part1', 'part2', 'part3']),
+    mode: z.enum(['auto', 'hybrid', 'human']),
+    status: z.enum(['pending', 'processing', 'completed', 'review_pending', 'failed']),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    deadlineAt: z.iso.datetime(),
+    slaBreached: z.boolean(),
+    workflowId: z.string(),
+    result: result.nullable(),
+    review: reviewSummary.nullable(),
+    audio: z.looseObject({ format: z.string(), bytes: z.number(), durationSeconds: z.number().nullable(), url: z.string() }).nullable().optional(),
+    transcript: z.looseObject({ text: z.string(), confidence: z.number(), fluency: z.record(z.string(), z.number().nullable()) }).nullable().optional(),
+  })
+  .meta({ id: 'Submission' });
+const review = z
+  .looseObject({
+    id: z.uuid(),
+    submissionId: z.uuid(),
+    priority: z.enum(['low', 'medium', 'high']),
+    status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
+    reasons: z.array(z.string()),
+    note: z.string().nullable(),
+    dueAt: z.iso.datetime(),
+    claimedBy: z.uuid().nullable(),
+    leaseExpiresAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: 'Review' });
+const skillView = z.looseObject({ score: z.number().nullable(), level: z.string().nullable(), complete: z.boolean(), tasks: z.record(z.string(), z.unknown()) });
+const attempt = z
+  .looseObject({ id: z.uuid(), studentId: z.uuid(), title: z.string().nullable(), createdAt: z.iso.datetime(), skills: z.object({ writing: skillView, speaking: skillView }) })
+  .meta({ id: 'Attempt' });
+const progress = z.looseObject({ studentId: z.uuid(), skills: z.record(z.string(), z.looseObject({ graded: z.number().int() })) }).meta({ id: 'Progress' });
+const health = z.looseObject({ status: z.string() });
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(codes.map((code) => [code, { description: problemText[code] ?? 'Problem', schema: problem, contentType: 'application/problem+json' }]));
+const problemText: Record<number, string> = {
+  400: 'Malformed request',
+  401: 'Missing or invalid access token',
+  403: 'Role not allowed',
+  404: 'Not found (or not visible to you)',
+  409: 'Conflict with the current state',
+  413: 'Too large',
+  415: 'Unsupported media type',
+  422: 'Validation failed (errors per field)',
+  429: 'Rate limited (Retry-After)',
+  503: 'Unavailable (Retry-After)',
+};
+
+const audioPart = { audio: { type: 'string', contentMediaType: 'application/octet-stream', description: 'WAV, MP3, M4A/MP4, OGG/Opus, WebM or FLAC; the type is read from the bytes' } };
+
+export const operations: Operation[] = [
+  { method: 'get', path: '/health', summary: 'The process is alive', tag: 'Operations', responses: { 200: { description: 'Alive', schema: health } } },
+  { method: 'get', path: '/ready', summary: 'PostgreSQL, Temporal and Redis reachable, each with status and latency', tag: 'Operations', responses: { 200: { description: 'Ready (Redis down: degraded)', schema: health }, 503: { description: 'Not ready', schema: health } } },
+  { method: 'get', path: '/version', summary: 'APP_VERSION, GIT_SHA, BUILD_DATE', tag: 'Operations', responses: { 200: { description: 'Version', schema: z.looseObject({ version: z.string() }) } } },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'Operations', responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } },
+  { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'Operations', responses: { 200: { description: 'OpenAPI 3.1' } } },
+  { method: 'get', path: '/docs', summary: 'Interactive API documentation', tag: 'Operations', responses: { 200: { description: 'HTML', contentType: 'text/html' } } },
+
+  { method: 'post', path: '/auth/register', summary: 'Create a student account', tag: 'Accounts', body: registerSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 409, 415, 422, 429) } },
+  { method: 'post', path: '/auth/login', summary: 'Log in', tag: 'Accounts', body: loginSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 415, 422, 429) } },
+  { method: 'post', path: '/auth/refresh', summary: 'Trade a refresh token for a new pair (the old one is spent)', tag: 'Accounts', body: refreshSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 415, 422, 429) } },
+  { method: 'post', path: '/auth/logout', summary: 'Revoke the refresh token family', tag: 'Accounts', body: refreshSchema, responses: { 204: { description: 'Logged out' }, ...problems(400, 415, 422) } },
+  { method: 'get', path: '/me', summary: 'Who am I', tag: 'Accounts', roles: ['student', 'grader', 'admin'], responses: { 200: { description: 'The account', schema: user }, ...problems(401) } },
+  { method: 'post', path: '/admin/users', summary: 'Create an account with any role', tag: 'Accounts', roles: ['admin'], body: createUserSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 401, 403, 409, 415, 422) } },
+
+  {
+    method: 'post',
+    path: '/submissions',
+    summary: 'Submit a writing task (JSON) or a speaking answer (multipart with the audio file)',
+    tag: 'Submissions',
+    roles: ['student'],
+    body: createWritingSubmissionSchema,
+    otherBodies: {
+      'multipart/form-data': {
+        ...(z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as Record<string, unknown>),
+        properties: { ...(z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as { properties: object }).properties, ...audioPart },
+        required: ['skill', 'task', 'prompt', 'audio'],
+      },
+    },
+    responses: { 202: { description: 'Accepted; grading runs in a workflow. Location: /submissions/{id}', schema: submission }, ...problems(400, 401, 403, 409, 413, 415, 422, 429) },
+  },
+  { method: 'get', path: '/submissions', summary: 'List visible submissions, newest first, with filters', tag: 'Submissions', roles: ['student', 'grader', 'admin'], query: listQuery, responses: { 200: { description: 'A page', schema: z.object({ items: z.array(submission), nextCursor: z.string().nullable() }) }, ...problems(400, 401) } },
+  { method: 'get', path: '/submissions/:id', summary: 'One submission', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, responses: { 200: { description: 'The submission', schema: submission }, ...problems(400, 401, 404) } },
+  { method: 'get', path: '/submissions/:id/events', summary: 'Live feed (Server-Sent Events); Last-Event-ID resumes', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, responses: { 200: { description: 'text/event-stream of the stored events', contentType: 'text/event-stream' }, 204: { description: 'Settled; nothing newer than Last-Event-ID' }, ...problems(400, 401, 404, 503) } },
+  { method: 'get', path: '/submissions/:id/wait', summary: 'Long-poll until the status changes', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, query: waitQuery, responses: { 200: { description: 'The submission', schema: submission }, ...problems(400, 401, 404, 503) } },
+  { method: 'get', path: '/submissions/:id/audio', summary: 'The recording of a speaking answer', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, responses: { 200: { description: 'The stored bytes, with their real content type', contentType: 'audio/*' }, ...problems(400, 401, 404) } },
+  { method: 'delete', path: '/submissions/:id', summary: 'Delete (hard) and end its workflow', tag: 'Submissions', roles: ['student', 'admin'], params: submissionIdParams, responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) } },
+  { method: 'post', path: '/admin/submissions/:id/retry', summary: 'Re-drive a failed submission', tag: 'Submissions', roles: ['admin'], params: submissionIdParams, responses: { 202: { description: 'Grading again', schema: submission }, ...problems(400, 401, 403, 404, 409) } },
+
+  { method: 'get', path: '/reviews', summary: 'The review queue, high priority first', tag: 'Reviews', roles: ['grader', 'admin'], query: reviewListQuery, responses: { 200: { description: 'Reviews and counts per priority', schema: z.object({ items: z.array(review), counts: z.record(z.string(), z.number()) }) }, ...problems(400, 401, 403) } },
+  { method: 'post', path: '/reviews/:id/claim', summary: 'Claim a review (lease)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, responses: { 200: { description: 'Claimed', schema: review }, ...problems(400, 401, 403, 404, 409) } },
+  { method: 'post', path: '/reviews/:id/release', summary: 'Give a claimed review back', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, responses: { 200: { description: 'Released', schema: review }, ...problems(400, 401, 403, 404, 409) } },
+  { method: 'post', path: '/reviews/:id/complete', summary: 'Submit the final criterion scores (delivered to the workflow)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, body: completeReviewSchema, responses: { 200: { description: 'The completed submission', schema: submission }, ...problems(400, 401, 403, 404, 409, 415) } },
+
+  { method: 'post', path: '/attempts', summary: 'Start an exam attempt', tag: 'Attempts and progress', roles: ['student'], body: createAttemptSchema, responses: { 201: { description: 'Created', schema: attempt }, ...problems(400, 401, 403, 415, 422) } },
+  { method: 'get', path: '/attempts', summary: "A student's attempts", tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], query: studentQuery, responses: { 200: { description: 'Attempts', schema: z.object({ items: z.array(attempt) }) }, ...problems(400, 401, 403) } },
+  { method: 'get', path: '/attempts/:id', summary: 'An attempt with per-task and per-skill scores', tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], params: attemptIdParams, responses: { 200: { description: 'The attempt', schema: attempt }, ...problems(400, 401, 404) } },
+  { method: 'get', path: '/progress', summary: "A student's progress per skill", tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], query: progressQuery, responses: { 200: { description: 'Progress', schema: progress }, ...problems(400, 401, 403, 404) } },
+];
+
+const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
+
+/** Named schemas (meta id) go to components.schemas, referenced from where they are used. */
+const components: Record<string, unknown> = {};
+
+function moveDefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(moveDefs);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === '$defs') {
+      for (const [name, def] of Object.entries(value as Record<string, unknown>)) components[name] = moveDefs(def);
+    } else if (key === '$ref' && typeof value === 'string') {
+      out[key] = value.replace('#/$defs/', '#/components/schemas/');
+    } else if (key !== '$schema') {
+      out[key] = moveDefs(value);
+    }
+  }
+  return out;
+}
+
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  return moveDefs(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })) as Record<string, unknown>;
+}
+
+function parameters(where: 'path' | 'query', schema: z.ZodObject | undefined) {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: where,
+    required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
+    schema: jsonSchema(field as z.ZodType),
+  }));
+}
+
+export function openApiDocument(info: { version: string; serverUrl?: string }) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const path = openApiPath(op.path);
+    const content: Record<string, unknown> = {};
+    if (op.body) content['application/json'] = { schema: jsonSchema(op.body) };
+    for (const [type, schema] of Object.entries(op.otherBodies ?? {})) {
+      const { $schema: _, ...rest } = schema;
+      content[type] = { schema: rest };
+    }
+    (paths[path] ??= {})[op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      operationId: `${op.method}${path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
+      ...(op.roles ? { security: [{ bearerAuth: [] }], description: `Roles: ${op.roles.join(', ')}.` } : { security: [] }),
+      parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
+      ...(Object.keys(content).length ? { requestBody: { required: true, content } } : {}),
+      responses: Object.fromEntries(
+        Object.entries(op.responses).map(([code, r]) => [
+          code,
+          {
+            description: r.description,
+            ...(r.schema || r.contentType
+              ? { content: { [r.contentType ?? 'application/json']: r.schema ? { schema: jsonSchema(r.schema) } : {} } }
+              : {}),
+          },
+        ]),
+      ),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'VSTEP Grading Platform API',
+      version: info.version,
+      description: 'Students submit VSTEP writing and speaking responses; each becomes a Temporal workflow that grades it. Errors are application/problem+json.',
+    },
+    ...(info.serverUrl ? { servers: [{ url: info.serverUrl }] } : {}),
+    components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } }, schemas: components },
+    paths,
+  };
+}

@@ -1,0 +1,87 @@
+// The OpenAPI document matches the routes the app really serves, is valid OpenAPI 3.1 in shape,
+// and the interactive docs page loads its assets from this server.
+import type { Express } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/app.ts';
+import { startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ worker: false });
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+interface Layer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+  handle?: { stack?: Layer[] };
+}
+
+/** Every "METHOD /path" the Express app routes, OpenAPI-style ({id}). */
+function servedRoutes(app: Express): string[] {
+  const found: string[] = [];
+  const walk = (stack: Layer[]) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const p of ([] as string[]).concat(layer.route.path)) {
+          for (const method of Object.keys(layer.route.methods)) found.push(`${method.toUpperCase()} ${p.replace(/:(\w+)/g, '{$1}')}`);
+        }
+      } else if (layer.handle?.stack) {
+        walk(layer.handle.stack);
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+  return [...new Set(found)].sort();
+}
+
+describe('OpenAPI', () => {
+  it('when the document is compared with the app, then every served route is documented and nothing else', async () => {
+    const app = createApp({ ...platform, logger: testLogger });
+    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
+    const served = servedRoutes(app).filter((r) => !r.startsWith('GET /docs/'));
+    expect(served.length).toBeGreaterThan(25);
+    expect(documented).toEqual(served);
+    expect(doc.openapi).toBe('3.1.0');
+  });
+
+  it('when a route validates input with zod, then the document carries that schema', async () => {
+    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as any;
+    const post = doc.paths['/submissions'].post;
+    const writing = post.requestBody.content['application/json'].schema;
+    expect(writing.properties.task.enum).toEqual(['task1', 'task2']);
+    expect(writing.properties.text.maxLength).toBe(20_000);
+    expect(writing.additionalProperties).toBe(false);
+    const speaking = post.requestBody.content['multipart/form-data'].schema;
+    expect(speaking.properties.task.enum).toEqual(['part1', 'part2', 'part3']);
+    expect(speaking.required).toContain('audio');
+    const list = doc.paths['/submissions'].get.parameters.map((p: { name: string }) => p.name);
+    expect(list).toEqual(expect.arrayContaining(['status', 'skill', 'task', 'from', 'to', 'cursor', 'limit']));
+    expect(doc.paths['/submissions/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true, schema: { format: 'uuid' } });
+    expect(doc.paths['/submissions/{id}'].get.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.paths['/auth/login'].post.security).toEqual([]);
+    expect(doc.paths['/auth/login'].post.responses['422'].content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/Problem' });
+    expect(doc.components.schemas.Problem.properties.errors).toBeDefined();
+    expect(doc.components.schemas.Submission.properties.status.enum).toContain('review_pending');
+    // Every reference resolves.
+    for (const ref of JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? []) {
+      expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
+    }
+  });
+
+  it('when a browser opens /docs, then the page and Swagger UI come from this server under its CSP', async () => {
+    const page = await fetch(`${platform.baseUrl}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect(html).not.toMatch(/<script>[^<]/); // no inline script: the CSP would block it
+    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    for (const asset of ['/docs/assets/swagger-ui-bundle.js', '/docs/assets/swagger-ui.css', '/docs/init.js']) {
+      const res = await fetch(`${platform.baseUrl}${asset}`);
+      expect(res.status, asset).toBe(200);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(50);
+    }
+  });
+});
