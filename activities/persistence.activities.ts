@@ -1,6 +1,7 @@
 // Activities that write grading progress to Postgres. Each is safe to retry: status moves are
 // idempotent and a result is unique per (submission, source).
 import { ApplicationFailure } from '@temporalio/activity';
+import { gradingDuration } from '../src/lib/metrics.ts';
 import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
 import {
   IllegalTransitionError,
@@ -73,9 +74,13 @@ export function createPersistenceActivities({ prisma }: PersistenceDeps) {
             eventData: { overall: draft.overall, level: draft.level, provider: draft.provider },
           });
           // A retry after a commit we never heard back from finds the work done.
-          if (moved) await tx.gradingResult.create({ data: resultRows(submissionId, draft) });
+          if (!moved) return null;
+          await tx.gradingResult.create({ data: resultRows(submissionId, draft) });
+          return tx.submission.findUnique({ where: { id: submissionId }, select: { skill: true, createdAt: true } });
         }),
-      );
+      ).then((done) => {
+        if (done) gradingDuration.observe({ skill: done.skill, provider: draft.provider, source: 'ai' }, (Date.now() - done.createdAt.getTime()) / 1000);
+      });
     },
 
     async markFailed(submissionId: string, reason: string): Promise<void> {

@@ -2,7 +2,8 @@
 // input and rejected requests never retry; an unavailable provider retries, after its
 // Retry-After when it gave one; malformed output retries; an open circuit retries after its
 // cooldown. The circuit breaker counts only unavailability: a bad essay is not a sick provider.
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { providerCalls, providerRetries } from '../src/lib/metrics.ts';
 import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError } from '../src/providers/errors.ts';
 import { CircuitOpenError, type CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { UnscorableResponseError } from '../src/scoring/scorer.ts';
@@ -28,16 +29,28 @@ export function asProviderFailure(error: unknown): unknown {
   return error;
 }
 
-/** Runs one provider call behind the breaker; failures come out as Temporal failures. */
-export async function callProvider<T>(breaker: CircuitBreaker | undefined, call: () => Promise<T>): Promise<T> {
+function outcomeOf(error: unknown): string {
+  if (error instanceof ProviderUnavailableError) return 'unavailable';
+  if (error instanceof ProviderRejectedError) return 'rejected';
+  if (error instanceof MalformedOutputError) return 'malformed';
+  if (error instanceof UnusableAudioError || error instanceof UnscorableResponseError) return 'unusable';
+  if (error instanceof CircuitOpenError) return 'circuit_open';
+  return 'error';
+}
+
+/** Runs one provider call behind the breaker, counted in metrics; failures come out as Temporal failures. */
+export async function callProvider<T>(provider: string, breaker: CircuitBreaker | undefined, call: () => Promise<T>): Promise<T> {
+  if (Context.current().info.attempt > 1) providerRetries.inc({ provider });
   try {
     // While the provider is failing for everyone, fail fast instead of adding to the load.
     await breaker?.check();
     const result = await call();
     await breaker?.record(false);
+    providerCalls.inc({ provider, outcome: 'ok' });
     return result;
   } catch (error) {
     if (error instanceof ProviderUnavailableError) await breaker?.record(true);
+    providerCalls.inc({ provider, outcome: outcomeOf(error) });
     throw asProviderFailure(error);
   }
 }

@@ -2,7 +2,7 @@
 // submission, results unique per (submission, source), status moves idempotent.
 import type { ReviewPriority } from '../src/domain/routing.ts';
 import { criteriaFor, levelFor, overallScore, type Skill } from '../src/domain/scores.ts';
-import { reviewEscalations, slaBreaches } from '../src/lib/metrics.ts';
+import { gradingDuration, reviewEscalations, reviewWait, slaBreaches } from '../src/lib/metrics.ts';
 import type { PrismaClient } from '../src/lib/prisma.ts';
 import { appendEvent, transition } from '../src/submissions/submission.repository.ts';
 import type { ReviewDecision, ScoreDraft } from '../workflows/grade-submission.types.ts';
@@ -87,6 +87,13 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             eventData: { overall, level: levelFor(overall), source: 'human', graderId: decision.graderId },
           });
           if (!moved) return { overall };
+          const timing = await tx.submission.findUniqueOrThrow({
+            where: { id: submissionId },
+            select: { createdAt: true, review: { select: { createdAt: true, priority: true } } },
+          });
+          const now = Date.now();
+          gradingDuration.observe({ skill: submission.skill, provider: 'human', source: 'human' }, (now - timing.createdAt.getTime()) / 1000);
+          if (timing.review) reviewWait.observe({ priority: timing.review.priority }, (now - timing.review.createdAt.getTime()) / 1000);
           await tx.gradingResult.create({
             data: {
               submission: { connect: { id: submissionId } },

@@ -27,7 +27,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
     if (submission.skill === 'speaking') {
       const transcript = submission.transcript;
       if (!transcript) throw ApplicationFailure.nonRetryable('the answer has no transcript to score', failureTypes.unscorable);
-      return callProvider(breaker, () =>
+      return callProvider(scorer.provider, breaker, () =>
         scorer.scoreSpeaking({
           task: submission.task as SpeakingTask,
           prompt: submission.prompt,
@@ -39,7 +39,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
       );
     }
     if (submission.text === null) throw ApplicationFailure.nonRetryable('the submission has no text to score', failureTypes.unscorable);
-    return callProvider(breaker, () =>
+    return callProvider(scorer.provider, breaker, () =>
       scorer.scoreWriting({ task: submission.task as WritingTask, prompt: submission.prompt, text: submission.text! }),
     );
   }

@@ -50,7 +50,7 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
       const heard = await audioStore
         .withLocalFile(submission.audioKey, async (file) => {
           const info = await probeAudioFile(file);
-          return callProvider(transcriptionBreaker, () =>
+          return callProvider(`${transcriber.provider}-transcription`, transcriptionBreaker, () =>
             transcriber.transcribe({ path: file, info }, { heartbeat: () => context.heartbeat(), signal: context.cancellationSignal }),
           );
         })

@@ -116,7 +116,8 @@ async function main(): Promise<void> {
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
   stops.push({ name: 'database pool', stop: () => prisma.$disconnect() });
   const demo = runtime.env === 'local' ? await seedDemoAccounts(prisma, runtime) : [];
-  const grading = await startGradingService(runtime, logger, prisma);
+  // The API serves health and metrics for this one process.
+  const grading = await startGradingService(runtime, logger, prisma, { http: false });
   // On SIGINT/SIGTERM the Temporal runtime has usually begun draining the workers already.
   stops.push({ name: 'workers', stop: grading.stop });
 

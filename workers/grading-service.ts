@@ -14,6 +14,8 @@ import { createAudioStore } from '../src/storage/audio-store.ts';
 import { startReconciler } from '../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../src/submissions/submission.service.ts';
 import { createGradingWorker, providerQueuesFrom } from './create-grading-worker.ts';
+import { listen, workerHealthApp } from './worker-health.ts';
+import type { AddressInfo } from 'node:net';
 
 export interface RunningGradingService {
   /** Settles once the workers have stopped and every connection is closed. */
@@ -22,7 +24,12 @@ export interface RunningGradingService {
   stop: () => Promise<void>;
 }
 
-export async function startGradingService(config: Config, logger: Logger, prisma: PrismaClient): Promise<RunningGradingService> {
+export async function startGradingService(
+  config: Config,
+  logger: Logger,
+  prisma: PrismaClient,
+  { http = true }: { http?: boolean } = {},
+): Promise<RunningGradingService> {
   const address = temporalAddressOf(config);
   const { client, connection } = await connectTemporalClient(address, config.temporal.namespace);
   if (config.temporal.searchAttributes) await ensureSearchAttributes(connection, config.temporal.namespace, logger);
@@ -55,8 +62,14 @@ export async function startGradingService(config: Config, logger: Logger, prisma
     'workers polling',
   );
 
+  // The worker's own /health, /ready (database, Temporal, and whether every worker polls),
+  // /version and /metrics, for orchestrators and Prometheus.
+  const server = http && config.worker.httpPort > 0 ? await listen(workerHealthApp(config, prisma, connection, grading.workers), config) : undefined;
+  if (server) logger.info({ port: (server.address() as AddressInfo).port }, 'worker health and metrics listening');
+
   const done = grading.run().finally(async () => {
     stopReconciler();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await Promise.all([grading.connection.close(), connection.close()]);
     redis?.disconnect();
   });

@@ -97,6 +97,8 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   DEMO_PASSWORD: z.string().min(8).default('demo-password'),
 
+  WORKER_HTTP_PORT: int(0, 65535).default(3100),
+
   LIVE_HEARTBEAT_SECONDS: int(1, 300).default(15),
   LIVE_MAX_STREAMS: int(1, 1_000_000).default(1000),
 
@@ -236,6 +238,10 @@ function buildConfig(v: z.infer<typeof schema>) {
     },
     cors: { origins: v.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) },
     trustProxy: v.TRUST_PROXY === 'true',
+    worker: {
+      /** The worker's health and metrics port (0: none). `npm start` leaves it to the API. */
+      httpPort: v.WORKER_HTTP_PORT,
+    },
     live: {
       /** Comment lines on idle SSE streams, so proxies keep them open; each also re-checks for missed events. */
       heartbeatSeconds: v.LIVE_HEARTBEAT_SECONDS,

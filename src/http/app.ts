@@ -21,7 +21,9 @@ import { createLiveHandlers } from '../live/submission-stream.ts';
 import { createAudioStore, type AudioStore } from '../storage/audio-store.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
+import { installDatabaseMetrics } from '../lib/db-metrics.ts';
 import { docsRoutes } from './docs.routes.ts';
+import { httpMetrics } from './middleware/http-metrics.ts';
 import { errorHandler, notFound } from './middleware/error-handler.ts';
 import { createRateLimiter } from './middleware/rate-limit.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('query parser', 'simple');
 
   app.use(requestId);
+  app.use(httpMetrics);
+  installDatabaseMetrics(prisma);
   app.use(
     pinoHttp({
       logger,

@@ -90,7 +90,7 @@ describe('circuit breaker', () => {
     await prisma.submission.create({
       data: { id, skill: 'writing', task: 'task1', mode: 'auto', prompt: holidayPrompt, text: holidayLetter, workflowId: workflowIdFor(id), deadlineAt: new Date(Date.now() + 60_000) },
     });
-    const attempt = () => scoreSubmission(id).then(
+    const attempt = () => new MockActivityEnvironment().run(scoreSubmission, id).then(
       () => { throw new Error('scoring should have failed'); },
       (e: unknown) => e as ApplicationFailure,
     );
