@@ -10,9 +10,14 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities, type ActivityDeps } from '../activities/index.ts';
 import { createScoringActivities } from '../activities/scoring.activities.ts';
 import { createTranscriptionActivities } from '../activities/transcription.activities.ts';
+import { correlationInterceptor } from './activity-interceptors.ts';
 import type { Config } from '../src/config/env.ts';
 
-export const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
+const resolve = createRequire(import.meta.url).resolve;
+export const workflowsPath = resolve('../workflows/index.ts');
+/** Bundled with the workflows (a prebuilt bundle must be built with them too). */
+export const workflowInterceptorModules = [resolve('../workflows/interceptors.ts')];
+const interceptors = { workflowModules: workflowInterceptorModules, activity: [correlationInterceptor] };
 
 export interface ProviderQueueLimits {
   taskQueue: string;
@@ -57,6 +62,7 @@ function providerWorker(
     namespace,
     taskQueue: limits.taskQueue,
     activities,
+    interceptors: { activity: [correlationInterceptor] },
     maxConcurrentActivityTaskExecutions: limits.concurrency,
     ...(fleet ? { maxTaskQueueActivitiesPerSecond: fleet } : {}),
     ...(local ? { maxActivitiesPerSecond: local } : {}),
@@ -72,6 +78,7 @@ export async function createGradingWorker(options: GradingWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.deps),
+    interceptors,
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10 seconds',
   });

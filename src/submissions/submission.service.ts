@@ -81,6 +81,8 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
         workflowId: workflowIdFor(submission.id),
         taskQueue: config.temporal.taskQueue,
         args: [input],
+        // The request's correlation id travels from the memo into every activity's headers and logs.
+        ...(submission.requestId ? { memo: { requestId: submission.requestId } } : {}),
         ...(config.temporal.searchAttributes
           ? {
               typedSearchAttributes: [

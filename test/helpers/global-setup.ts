@@ -12,7 +12,7 @@ import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
 import { startRedisServer } from '../../src/embedded/redis.ts';
 import { startTemporalDevServer } from '../../src/embedded/temporal.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';
-import { workflowsPath } from '../../workers/create-grading-worker.ts';
+import { workflowInterceptorModules, workflowsPath } from '../../workers/create-grading-worker.ts';
 import { freePort } from './free-port.ts';
 
 declare module 'vitest' {
@@ -57,7 +57,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     redisUrl = redis.url;
   }
 
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger });
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
 

@@ -65,3 +65,26 @@ describe('configuration', () => {
     expect([...documented].sort()).toEqual([...configKeys].sort());
   });
 });
+
+describe('config:check', () => {
+  it('when the configuration holds secrets, then the printed form masks every one and keeps the rest', async () => {
+    const { describeConfig } = await import('../../src/config/describe.ts');
+    const { loadConfig } = await import('../../src/config/env.ts');
+    const secrets = { pg: 'pg-secret-1', redis: 'redis-secret-2', key: 'sk-secret-3', jwk: 'jwk-secret-4', demo: 'demo-secret-5' };
+    const config = loadConfig({
+      APP_ENV: 'test',
+      DATABASE_URL: `postgresql://vstep:${secrets.pg}@db:5432/vstep`,
+      REDIS_URL: `redis://:${secrets.redis}@redis:6379`,
+      OPENAI_API_KEY: secrets.key,
+      JWT_KEYS: JSON.stringify([{ kty: 'OKP', crv: 'Ed25519', x: 'x', d: secrets.jwk, kid: 'k1' }]),
+      JWT_SIGNING_KID: 'k1',
+      DEMO_PASSWORD: secrets.demo,
+    });
+    const printed = JSON.stringify(describeConfig(config));
+    for (const value of Object.values(secrets)) expect(printed).not.toContain(value);
+    const shown = describeConfig(config);
+    expect(shown.database.url).toBe('postgresql://vstep:***@db:5432/vstep');
+    expect(shown.auth.keys).toBe('*** (1 key(s))');
+    expect(shown.grading.maxRetries).toBe(3);
+  });
+});
