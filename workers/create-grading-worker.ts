@@ -12,12 +12,13 @@ import { createScoringActivities } from '../activities/scoring.activities.ts';
 import { createTranscriptionActivities } from '../activities/transcription.activities.ts';
 import { correlationInterceptor } from './activity-interceptors.ts';
 import type { Config } from '../src/config/env.ts';
+import type { Tracing } from '../src/lib/tracing.ts';
 
 const resolve = createRequire(import.meta.url).resolve;
 export const workflowsPath = resolve('../workflows/index.ts');
 /** Bundled with the workflows (a prebuilt bundle must be built with them too). */
 export const workflowInterceptorModules = [resolve('../workflows/interceptors.ts')];
-const interceptors = { workflowModules: workflowInterceptorModules, activity: [correlationInterceptor] };
+
 
 export interface ProviderQueueLimits {
   taskQueue: string;
@@ -37,6 +38,8 @@ export interface GradingWorkerOptions {
   deps: ActivityDeps;
   /** Pre-built workflow bundle (tests build it once); otherwise the worker bundles on start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** OpenTelemetry (src/lib/tracing.ts); its workflow interceptors need the worker to bundle. */
+  tracing?: Tracing;
 }
 
 export interface GradingWorkers {
@@ -54,6 +57,7 @@ function providerWorker(
   namespace: string,
   limits: ProviderQueueLimits,
   activities: WorkerOptions['activities'],
+  tracing: Tracing | undefined,
 ): Promise<Worker> {
   const fleet = perSecond(limits.requestsPerMinute);
   const local = perSecond(limits.workerRequestsPerMinute);
@@ -62,7 +66,8 @@ function providerWorker(
     namespace,
     taskQueue: limits.taskQueue,
     activities,
-    interceptors: { activity: [correlationInterceptor] },
+    interceptors: { activity: [correlationInterceptor, ...(tracing?.activityInterceptors ?? [])] },
+    ...(tracing ? { sinks: tracing.sinks } : {}),
     maxConcurrentActivityTaskExecutions: limits.concurrency,
     ...(fleet ? { maxTaskQueueActivitiesPerSecond: fleet } : {}),
     ...(local ? { maxActivitiesPerSecond: local } : {}),
@@ -72,6 +77,12 @@ function providerWorker(
 
 export async function createGradingWorker(options: GradingWorkerOptions): Promise<GradingWorkers> {
   const connection = await NativeConnection.connect({ address: options.address });
+  const { tracing } = options;
+  if (tracing && options.workflowBundle) throw new Error('tracing needs the worker to bundle its workflows (no prebuilt bundle)');
+  const interceptors = {
+    workflowModules: [...workflowInterceptorModules, ...(tracing?.workflowModules ?? [])],
+    activity: [correlationInterceptor, ...(tracing?.activityInterceptors ?? [])],
+  };
   const orchestration = await Worker.create({
     connection,
     namespace: options.namespace,
@@ -79,15 +90,17 @@ export async function createGradingWorker(options: GradingWorkerOptions): Promis
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.deps),
     interceptors,
+    ...(tracing ? { sinks: tracing.sinks } : {}),
     maxConcurrentActivityTaskExecutions: 50,
     shutdownGraceTime: '10 seconds',
   });
-  const scoring = await providerWorker(connection, options.namespace, options.scoring, createScoringActivities(options.deps));
+  const scoring = await providerWorker(connection, options.namespace, options.scoring, createScoringActivities(options.deps), tracing);
   const transcription = await providerWorker(
     connection,
     options.namespace,
     options.transcription,
     createTranscriptionActivities(options.deps),
+    tracing,
   );
   const workers = [orchestration, scoring, transcription];
   return {

@@ -8,6 +8,7 @@ import { connectRedis } from '../src/lib/redis.ts';
 import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
 import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts';
 import { createCircuitBreaker } from '../src/scoring/circuit-breaker.ts';
+import { startTracing } from '../src/lib/tracing.ts';
 import { createScorer } from '../src/scoring/index.ts';
 import { createTranscriber } from '../src/speech/index.ts';
 import { createAudioStore } from '../src/storage/audio-store.ts';
@@ -44,7 +45,9 @@ export async function startGradingService(
   const transcriptionBreaker = createCircuitBreaker(redis, `${transcriber.provider}-transcription`, config.scoring.circuitBreaker, (provider) =>
     logger.warn({ provider }, 'transcription circuit opened: failing fast during the cooldown'),
   );
+  const tracing = startTracing(config, 'worker');
   const grading = await createGradingWorker({
+    tracing,
     address,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
@@ -70,7 +73,7 @@ export async function startGradingService(
   const done = grading.run().finally(async () => {
     stopReconciler();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await Promise.all([grading.connection.close(), connection.close()]);
+    await Promise.all([grading.connection.close(), connection.close(), tracing?.shutdown()]);
     redis?.disconnect();
   });
   return {

@@ -110,6 +110,9 @@ const schema = z.object({
   RATE_LIMIT_SUBMISSIONS_PER_ACCOUNT: int(1, 1_000_000).default(30),
   RATE_LIMIT_SUBMISSIONS_PER_IP: int(1, 1_000_000).default(120),
 
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  OTEL_SERVICE_NAME: z.string().min(1).default('vstep-grading'),
+
   APP_VERSION: optionalString,
   GIT_SHA: optionalString,
   BUILD_DATE: optionalString,
@@ -256,6 +259,11 @@ function buildConfig(v: z.infer<typeof schema>) {
       refreshPerIp: v.RATE_LIMIT_REFRESH_PER_IP,
       submissionsPerAccount: v.RATE_LIMIT_SUBMISSIONS_PER_ACCOUNT,
       submissionsPerIp: v.RATE_LIMIT_SUBMISSIONS_PER_IP,
+    },
+    tracing: {
+      /** OTLP/HTTP collector base URL; tracing is off without it. */
+      endpoint: v.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: v.OTEL_SERVICE_NAME,
     },
     build: { version: v.APP_VERSION ?? '0.1.0', gitSha: v.GIT_SHA ?? 'unknown', buildDate: v.BUILD_DATE ?? 'unknown' },
   };

@@ -7,6 +7,7 @@ import { connectRedis } from '../lib/redis.ts';
 import { loadTokenKeys } from '../auth/token-keys.ts';
 import { connectTemporalClient, temporalAddressOf } from '../lib/temporal.ts';
 import { startEventHub } from '../live/event-hub.ts';
+import { startTracing } from '../lib/tracing.ts';
 import { createApp } from './app.ts';
 
 export interface RunningApi {
@@ -18,7 +19,8 @@ export interface RunningApi {
 export async function startApi(config: Config, logger: Logger): Promise<RunningApi> {
   if (!config.database.url) throw new Error('DATABASE_URL is not set');
   const prisma = createPrisma(config.database.url, config.database.poolSize);
-  const { client, connection } = await connectTemporalClient(temporalAddressOf(config), config.temporal.namespace);
+  const tracing = startTracing(config, 'api');
+  const { client, connection } = await connectTemporalClient(temporalAddressOf(config), config.temporal.namespace, tracing?.clientInterceptors);
   const tokenKeys = await loadTokenKeys(config);
   if (tokenKeys.ephemeral) logger.warn('JWT_KEYS is not set: signing with a key generated for this process (local/test only)');
   const redis = config.redis.url ? await connectRedis(config.redis.url) : undefined;
@@ -41,6 +43,7 @@ export async function startApi(config: Config, logger: Logger): Promise<RunningA
       await events.close();
       await drained;
       await connection.close();
+      await tracing?.shutdown();
       await prisma.$disconnect();
       redis?.disconnect();
     },

@@ -1,12 +1,13 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import type { Config } from '../config/env.ts';
 
 export async function connectTemporalClient(
   address: string,
   namespace: string,
+  interceptors?: ClientOptions['interceptors'],
 ): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address });
-  return { client: new Client({ connection, namespace }), connection };
+  return { client: new Client({ connection, namespace, ...(interceptors ? { interceptors } : {}) }), connection };
 }
 
 export function temporalAddressOf(config: Config): string {
