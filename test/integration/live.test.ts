@@ -1,13 +1,12 @@
 // Live status: a real EventSource client, reconnects with Last-Event-ID, a second API process
 // hearing events it did not write, heartbeats, the long-poll, and a lost LISTEN connection.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { EventSource } from 'eventsource';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningJwk } from '../../src/auth/token-keys.ts';
 import { liveConnections } from '../../src/lib/metrics.ts';
 import { appendEvent } from '../../src/submissions/submission.repository.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { runEntryPoint } from '../helpers/processes.ts';
 import { openStream } from '../helpers/sse.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn, type TestUser } from '../helpers/users.ts';
@@ -109,30 +108,11 @@ describe('the live feed (SSE)', () => {
   it('when events are written through one API process, then a stream on another process hears them', async () => {
     const { id, student, reviewId } = await waitingForReview();
     const port = await freePort();
-    const root = path.resolve(import.meta.dirname, '../..');
-    const other: ChildProcess = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/http/server.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        APP_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DATABASE_URL: platform.config.database.url,
-        TEMPORAL_ADDRESS: platform.config.temporal.address,
-        REDIS_URL: platform.config.redis.url,
-        TEMPORAL_TASK_QUEUE: platform.config.temporal.taskQueue,
-        LIVE_HEARTBEAT_SECONDS: '60',
-        ...keys,
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    other.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const other = runEntryPoint(platform, 'src/http/server.ts', { PORT: String(port), LIVE_HEARTBEAT_SECONDS: '60', ...keys });
     try {
       const base = `http://127.0.0.1:${port}`;
       await eventually(async () => ((await fetch(`${base}/health`).catch(() => undefined))?.ok ? true : undefined), {
-        what: `the second API process (${stderr.slice(-300)})`,
+        what: `the second API process (${other.output().slice(-300)})`,
         timeoutMs: 30_000,
       });
       const stream = await openStream(`${base}/submissions/${id}/events`, { authorization: student.headers.authorization! });
@@ -142,7 +122,7 @@ describe('the live feed (SSE)', () => {
       expect(all[3]!.data).toMatchObject({ to: 'completed', result: { source: 'human' } });
       await stream.ended;
     } finally {
-      other.kill('SIGTERM');
+      other.child.kill('SIGTERM');
     }
   });
 

@@ -1,16 +1,15 @@
 // The real entry points as separate processes: the worker serves its own health, readiness
 // (including whether it polls) and metrics, grades what the API accepts, and stops cleanly on
 // SIGTERM; the API ends its open event streams and exits cleanly on SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningJwk } from '../../src/auth/token-keys.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { runEntryPoint } from '../helpers/processes.ts';
 import { openStream } from '../helpers/sse.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 
-const root = path.resolve(import.meta.dirname, '../..');
 let platform: TestPlatform;
 let keys: Record<string, string>;
 const children: ChildProcess[] = [];
@@ -27,29 +26,9 @@ afterAll(async () => {
 });
 
 function run(entry: string, env: Record<string, string>) {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [entry], {
-    cwd: root,
-    env: {
-      ...process.env,
-      APP_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      DATABASE_URL: platform.config.database.url,
-      TEMPORAL_ADDRESS: platform.config.temporal.address,
-      REDIS_URL: platform.config.redis.url,
-      TEMPORAL_TASK_QUEUE: platform.config.temporal.taskQueue,
-      AUDIO_STORAGE_DIR: platform.config.audio.storageDir,
-      ...keys,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
+  const running = runEntryPoint(platform, entry, { ...keys, ...env });
+  children.push(running.child);
+  return running;
 }
 
 describe('the worker process', () => {
