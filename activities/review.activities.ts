@@ -76,7 +76,8 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
 
     /** Stores the grader's result as final (the AI draft stays beside it) and completes. */
     async completeReview(submissionId: string, decision: ReviewDecision): Promise<{ overall: number }> {
-      return asActivityFailure(() =>
+      let timing: { skill: string; createdAt: Date; review: { createdAt: Date; priority: string } | null } | undefined;
+      const done = await asActivityFailure(() =>
         prisma.$transaction(async (tx) => {
           const submission = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { skill: true } });
           const names = criteriaFor[submission.skill as Skill];
@@ -87,13 +88,13 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             eventData: { overall, level: levelFor(overall), source: 'human', graderId: decision.graderId },
           });
           if (!moved) return { overall };
-          const timing = await tx.submission.findUniqueOrThrow({
-            where: { id: submissionId },
-            select: { createdAt: true, review: { select: { createdAt: true, priority: true } } },
-          });
-          const now = Date.now();
-          gradingDuration.observe({ skill: submission.skill, provider: 'human', source: 'human' }, (now - timing.createdAt.getTime()) / 1000);
-          if (timing.review) reviewWait.observe({ priority: timing.review.priority }, (now - timing.review.createdAt.getTime()) / 1000);
+          timing = {
+            skill: submission.skill,
+            ...(await tx.submission.findUniqueOrThrow({
+              where: { id: submissionId },
+              select: { createdAt: true, review: { select: { createdAt: true, priority: true } } },
+            })),
+          };
           await tx.gradingResult.create({
             data: {
               submission: { connect: { id: submissionId } },
@@ -122,6 +123,13 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
           return { overall };
         }),
       );
+      // Counted once the result is committed (a rolled-back attempt is retried, not counted).
+      if (timing) {
+        const now = Date.now();
+        gradingDuration.observe({ skill: timing.skill, provider: 'human', source: 'human' }, (now - timing.createdAt.getTime()) / 1000);
+        if (timing.review) reviewWait.observe({ priority: timing.review.priority }, (now - timing.review.createdAt.getTime()) / 1000);
+      }
+      return done;
     },
   };
 }

@@ -80,7 +80,8 @@ export async function createGradingWorker(options: GradingWorkerOptions): Promis
   const { tracing } = options;
   if (tracing && options.workflowBundle) throw new Error('tracing needs the worker to bundle its workflows (no prebuilt bundle)');
   const interceptors = {
-    workflowModules: [...workflowInterceptorModules, ...(tracing?.workflowModules ?? [])],
+    // A prebuilt bundle already contains its workflow interceptors (built with workflowInterceptorModules).
+    ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules, ...(tracing?.workflowModules ?? [])] }),
     activity: [correlationInterceptor, ...(tracing?.activityInterceptors ?? [])],
   };
   const orchestration = await Worker.create({

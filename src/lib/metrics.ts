@@ -69,9 +69,17 @@ export const providerRetries = new Counter({
   registers: [registry],
 });
 
+/** Until when (epoch ms) each provider's circuit is known to be open, as this process last saw it. */
+export const circuitOpenUntil = new Map<string, number>();
+
 export const circuitState = new Gauge({
   name: 'vstep_circuit_breaker_open',
   help: '1 while a provider circuit is open (calls fail fast), 0 when closed.',
   labelNames: ['provider'] as const,
   registers: [registry],
+  collect() {
+    // Worked out at scrape time, so a circuit that closed while no call came is not shown open.
+    const now = Date.now();
+    for (const [provider, until] of circuitOpenUntil) this.set({ provider }, until > now ? 1 : 0);
+  },
 });

@@ -3,7 +3,7 @@
 // the circuit opens for the cooldown and calls fail fast, telling Temporal when to retry.
 // After the cooldown calls flow again and a fresh window is counted. Without Redis it stays
 // closed: the breaker protects the provider, it must never stop grading on its own.
-import { circuitOpenings, circuitState } from '../lib/metrics.ts';
+import { circuitOpenings, circuitOpenUntil } from '../lib/metrics.ts';
 import type { Redis } from '../lib/redis.ts';
 
 export interface CircuitBreakerOptions {
@@ -57,7 +57,7 @@ export function createCircuitBreaker(
     async check() {
       if (!redis) return;
       const remaining = await redis.pttl(keys[2]!).catch(() => -2);
-      circuitState.set({ provider }, remaining > 0 ? 1 : 0);
+      circuitOpenUntil.set(provider, remaining > 0 ? Date.now() + remaining : 0);
       if (remaining > 0) throw new CircuitOpenError(provider, remaining);
     },
     async record(failed) {
@@ -67,7 +67,7 @@ export function createCircuitBreaker(
         .catch(() => 0);
       if (opened === 1) {
         circuitOpenings.inc({ provider });
-        circuitState.set({ provider }, 1);
+        circuitOpenUntil.set(provider, Date.now() + options.cooldownSeconds * 1000);
         onOpen(provider);
       }
     },

@@ -67,7 +67,7 @@ describe('docker-compose.yml', () => {
     const deps = (name: string) => Object.keys(services[name]!.depends_on ?? {});
     expect(deps('migrate')).toEqual(['postgres']);
     expect(services['migrate']!.restart).toBe('no');
-    expect(deps('api')).toEqual(expect.arrayContaining(['migrate', 'temporal', 'redis']));
+    expect(deps('api')).toEqual(expect.arrayContaining(['migrate', 'temporal-register', 'redis']));
     expect(deps('worker')).toEqual(expect.arrayContaining(['migrate', 'temporal-register', 'redis']));
     expect(deps('temporal')).toEqual(['temporal-schema']);
     expect(deps('temporal-register')).toEqual(['temporal']);

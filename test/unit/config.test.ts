@@ -84,7 +84,24 @@ describe('config:check', () => {
     for (const value of Object.values(secrets)) expect(printed).not.toContain(value);
     const shown = describeConfig(config);
     expect(shown.database.url).toBe('postgresql://vstep:***@db:5432/vstep');
-    expect(shown.auth.keys).toBe('*** (1 key(s))');
+    expect(shown.auth.keys).toBe('*** (kids: k1)');
     expect(shown.grading.maxRetries).toBe(3);
+  });
+
+  it('when secrets hide in other places (a malformed key list, URL query or user info), then they are masked too', async () => {
+    const { describeConfig, maskUrl } = await import('../../src/config/describe.ts');
+    const { loadConfig } = await import('../../src/config/env.ts');
+    const config = loadConfig({
+      APP_ENV: 'test',
+      DATABASE_URL: 'postgresql://u@db/v?password=query-secret',
+      OPENAI_BASE_URL: 'https://user:base-url-secret@llm.example/v1',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel:otel-secret@collector.example',
+      JWT_KEYS: '[{"kty":"OKP","d":"private-part-secret"',
+      JWT_SIGNING_KID: 'k1',
+    });
+    const printed = JSON.stringify(describeConfig(config));
+    for (const value of ['query-secret', 'base-url-secret', 'otel-secret', 'private-part-secret']) expect(printed).not.toContain(value);
+    expect(describeConfig(config).auth.keys).toBe('*** (not valid JSON)');
+    expect(maskUrl('redis://redis:6379')).toBe('redis://redis:6379');
   });
 });
