@@ -44,3 +44,9 @@ export async function signedIn(platform: TestPlatform, role: Role): Promise<Test
     headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
   };
 }
+
+/** A JSON call as `user` against `baseUrl`: the status and the parsed body (null when none). */
+export async function callApi(baseUrl: string, user: TestUser, method: string, route: string, body?: unknown) {
+  const res = await fetch(`${baseUrl}${route}`, { method, headers: user.headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, body: (await res.json().catch(() => null)) as any };
+}

@@ -9,7 +9,7 @@ import { insertGraded } from '../helpers/history.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { fixture, hometownPrompt, postSpeaking, speakingForm } from '../helpers/speech.ts';
 import { submitWriting } from '../helpers/submissions.ts';
-import { signedIn, type TestUser } from '../helpers/users.ts';
+import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 
 /** Scores each task with fixed criterion scores, so skill scores land on known rounding edges. */
 const byTask: Record<string, number[]> = {
@@ -44,10 +44,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const api = async (user: TestUser, method: string, route: string, body?: unknown) => {
-  const res = await fetch(`${platform.baseUrl}${route}`, { method, headers: user.headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+const api = (user: TestUser, method: string, route: string, body?: unknown) => callApi(platform.baseUrl, user, method, route, body);
 const completed = (user: TestUser, id: string) =>
   eventually(async () => ((await api(user, 'GET', `/submissions/${id}`)).body.status === 'completed' ? true : undefined), { what: 'grading' });
 

@@ -9,7 +9,7 @@ import { eventually, startTestPlatform, type TestPlatform } from '../helpers/pla
 import { runEntryPoint } from '../helpers/processes.ts';
 import { openStream } from '../helpers/sse.ts';
 import { submitWriting } from '../helpers/submissions.ts';
-import { signedIn, type TestUser } from '../helpers/users.ts';
+import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 import { freePort } from '../helpers/free-port.ts';
 
 let platform: TestPlatform;
@@ -28,10 +28,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const api = async (user: TestUser, method: string, route: string, body?: unknown, base = platform.baseUrl) => {
-  const res = await fetch(`${base}${route}`, { method, headers: user.headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+const api = (user: TestUser, method: string, route: string, body?: unknown, base = platform.baseUrl) => callApi(base, user, method, route, body);
 
 /** A human-mode essay, waiting in review: its stream stays open until a grader finishes it. */
 async function waitingForReview() {

@@ -6,7 +6,7 @@ import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { signedIn, type TestUser } from '../helpers/users.ts';
+import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 
 let fake: FakeOpenAI;
 let platform: TestPlatform;
@@ -31,10 +31,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const api = async (user: TestUser, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${platform.baseUrl}${path}`, { method, headers: user.headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+const api = (user: TestUser, method: string, path: string, body?: unknown) => callApi(platform.baseUrl, user, method, path, body);
 
 async function submitAndAwaitReview(mode: 'hybrid' | 'human') {
   const { body } = await api(student, 'POST', '/submissions', { skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter, mode });

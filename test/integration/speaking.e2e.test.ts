@@ -10,12 +10,9 @@ import { OpenAITranscriber } from '../../src/speech/openai-transcriber.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { silentWav, submitSpeaking, synthesise, hometownAnswer } from '../helpers/speech.ts';
-import { signedIn, type TestUser } from '../helpers/users.ts';
+import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 
-const api = async (platform: TestPlatform, user: TestUser, method: string, route: string, body?: unknown) => {
-  const res = await fetch(`${platform.baseUrl}${route}`, { method, headers: user.headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  return { status: res.status, body: (await res.json().catch(() => null)) as any };
-};
+const api = (platform: TestPlatform, user: TestUser, method: string, route: string, body?: unknown) => callApi(platform.baseUrl, user, method, route, body);
 
 const awaitStatus = (platform: TestPlatform, user: TestUser, id: string, status: string) =>
   eventually(
