@@ -25,6 +25,8 @@ interface Operation {
   roles?: Role[];
   params?: z.ZodObject;
   query?: z.ZodObject;
+  /** Request headers the operation reads. */
+  headers?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
   body?: z.ZodType;
   /** Extra request bodies by content type (multipart speaking answers). */
   otherBodies?: Record<string, Record<string, unknown>>;
@@ -139,6 +141,13 @@ export const operations: Operation[] = [
     summary: 'Submit a writing task (JSON) or a speaking answer (multipart with the audio file)',
     tag: 'Submissions',
     roles: ['student'],
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: 'Makes retries safe: the same key with the same request returns the same submission (Idempotent-Replayed: true); with a different request, 422.',
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+      },
+    ],
     body: createWritingSubmissionSchema,
     otherBodies: {
       'multipart/form-data': {
@@ -218,7 +227,11 @@ export function openApiDocument(info: { version: string; serverUrl?: string }) {
       tags: [op.tag],
       operationId: `${op.method}${path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
       ...(op.roles ? { security: [{ bearerAuth: [] }], description: `Roles: ${op.roles.join(', ')}.` } : { security: [] }),
-      parameters: [...parameters('path', op.params), ...parameters('query', op.query)],
+      parameters: [
+        ...parameters('path', op.params),
+        ...parameters('query', op.query),
+        ...(op.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: h.schema })),
+      ],
       ...(Object.keys(content).length ? { requestBody: { required: true, content } } : {}),
       responses: Object.fromEntries(
         Object.entries(op.responses).map(([code, r]) => [

@@ -1,9 +1,9 @@
 import { pipeline } from 'node:stream/promises';
-import { Router, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
 import type { Config } from '../config/env.ts';
-import { NotFoundError, UnsupportedMediaTypeError } from '../http/errors.ts';
+import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../http/errors.ts';
 import { rateLimit, type RateLimiter } from '../http/middleware/rate-limit.ts';
 import { validated } from '../http/middleware/validate.ts';
 import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
@@ -12,9 +12,21 @@ import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
 import { presentSubmission } from './submission.presenter.ts';
 import type { LiveHandlers } from '../live/submission-stream.ts';
 import { createWritingSubmissionSchema, listQuery, submissionIdParams, waitQuery } from './submission.schemas.ts';
-import type { SubmissionService } from './submission.service.ts';
+import type { Created, SubmissionService } from './submission.service.ts';
 
 const selfLink = (id: string) => ({ self: `/submissions/${id}` });
+
+/** The Idempotency-Key header: 1-255 visible ASCII characters (e.g. a UUID), or absent. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw new BadRequestError('Idempotency-Key must be 1-255 visible ASCII characters, e.g. a UUID.', [
+      { field: 'header.idempotency-key', message: 'is not a valid key' },
+    ]);
+  }
+  return key;
+}
 
 export function submissionRoutes(
   config: Config,
@@ -27,19 +39,17 @@ export function submissionRoutes(
   const router = Router();
   router.use('/submissions', authenticate(accessTokens));
 
-  const created: RequestHandler = (_req, res) => {
-    const submission = res.locals.created as Awaited<ReturnType<SubmissionService['createWriting']>>;
+  const created = (res: Response, { submission, replayed }: Created) => {
     const links = selfLink(submission.id);
+    if (replayed) res.set('Idempotent-Replayed', 'true');
     res.status(202).location(links.self).json(presentSubmission(submission, links));
   };
-  const createWriting = validated({ body: createWritingSubmissionSchema }, async ({ body }, req, res, next) => {
-    res.locals.created = await service.createWriting(principalOf(res.locals).id, body, res.locals.requestId);
-    created(req, res, next);
+  const createWriting = validated({ body: createWritingSubmissionSchema }, async ({ body }, req, res) => {
+    created(res, await service.createWriting(principalOf(res.locals).id, body, res.locals.requestId, idempotencyKeyOf(req)));
   });
   const speakingUpload = receiveAudio(config, audioStore);
-  const createSpeaking: RequestHandler = async (req, res, next) => {
-    res.locals.created = await service.createSpeaking(principalOf(res.locals).id, res.locals.audio as ReceivedAudio, res.locals.requestId);
-    created(req, res, next);
+  const createSpeaking: RequestHandler = async (req, res) => {
+    created(res, await service.createSpeaking(principalOf(res.locals).id, res.locals.audio as ReceivedAudio, res.locals.requestId, idempotencyKeyOf(req)));
   };
 
   router.post(

@@ -62,7 +62,7 @@ describe('tracing', () => {
     try {
       const service = createSubmissionService({ config, prisma: platform.prisma, temporal: client, logger: testLogger, audioStore: platform.audioStore });
       const student = await createUser(platform, 'student');
-      const submission = await service.createWriting(student.id, { skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }, 'req-trace');
+      const { submission } = await service.createWriting(student.id, { skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }, 'req-trace');
       await client.workflow.getHandle(submission.workflowId).result();
     } finally {
       worker.shutdown();
