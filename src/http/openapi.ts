@@ -28,6 +28,8 @@ interface Operation {
   /** Request headers the operation reads. */
   headers?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
   body?: z.ZodType;
+  /** The body may be left out (every field is optional). */
+  bodyOptional?: boolean;
   /** Extra request bodies by content type (multipart speaking answers). */
   otherBodies?: Record<string, Record<string, unknown>>;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
@@ -171,7 +173,7 @@ export const operations: Operation[] = [
   { method: 'post', path: '/reviews/:id/release', summary: 'Give a claimed review back', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, responses: { 200: { description: 'Released', schema: review }, ...problems(400, 401, 403, 404, 409) } },
   { method: 'post', path: '/reviews/:id/complete', summary: 'Submit the final criterion scores (delivered to the workflow)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, body: completeReviewSchema, responses: { 200: { description: 'The completed submission', schema: submission }, ...problems(400, 401, 403, 404, 409, 415) } },
 
-  { method: 'post', path: '/attempts', summary: 'Start an exam attempt', tag: 'Attempts and progress', roles: ['student'], body: createAttemptSchema, responses: { 201: { description: 'Created', schema: attempt }, ...problems(400, 401, 403, 415, 422) } },
+  { method: 'post', path: '/attempts', summary: 'Start an exam attempt', tag: 'Attempts and progress', roles: ['student'], body: createAttemptSchema, bodyOptional: true, responses: { 201: { description: 'Created', schema: attempt }, ...problems(400, 401, 403, 415, 422) } },
   { method: 'get', path: '/attempts', summary: "A student's attempts", tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], query: studentQuery, responses: { 200: { description: 'Attempts', schema: z.object({ items: z.array(attempt) }) }, ...problems(400, 401, 403) } },
   { method: 'get', path: '/attempts/:id', summary: 'An attempt with per-task and per-skill scores', tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], params: attemptIdParams, responses: { 200: { description: 'The attempt', schema: attempt }, ...problems(400, 401, 404) } },
   { method: 'get', path: '/progress', summary: "A student's progress per skill", tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], query: progressQuery, responses: { 200: { description: 'Progress', schema: progress }, ...problems(400, 401, 403, 404) } },
@@ -232,7 +234,7 @@ export function openApiDocument(info: { version: string; serverUrl?: string }) {
         ...parameters('query', op.query),
         ...(op.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: h.schema })),
       ],
-      ...(Object.keys(content).length ? { requestBody: { required: true, content } } : {}),
+      ...(Object.keys(content).length ? { requestBody: { required: !op.bodyOptional, content } } : {}),
       responses: Object.fromEntries(
         Object.entries(op.responses).map(([code, r]) => [
           code,
