@@ -15,6 +15,8 @@ export interface RunningProcess {
 export function runEntryPoint(platform: TestPlatform, entry: string, env: Record<string, string>): RunningProcess {
   const child = spawn(path.join(root, 'node_modules/.bin/tsx'), [entry], {
     cwd: root,
+    // Its own process group, so killProcessGroup reaches tsx and the node process it starts.
+    detached: true,
     env: {
       ...process.env,
       APP_ENV: 'test',
@@ -34,4 +36,13 @@ export function runEntryPoint(platform: TestPlatform, entry: string, env: Record
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
+}
+
+/** Sends `signal` to the whole process group of a runEntryPoint child (kill -9 with SIGKILL). */
+export function killProcessGroup(running: RunningProcess, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-running.child.pid!, signal);
+  } catch {
+    // already gone
+  }
 }

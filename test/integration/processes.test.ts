@@ -1,18 +1,17 @@
 // The real entry points as separate processes: the worker serves its own health, readiness
 // (including whether it polls) and metrics, grades what the API accepts, and stops cleanly on
 // SIGTERM; the API ends its open event streams and exits cleanly on SIGTERM.
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningJwk } from '../../src/auth/token-keys.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
-import { runEntryPoint } from '../helpers/processes.ts';
+import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { openStream } from '../helpers/sse.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 
 let platform: TestPlatform;
 let keys: Record<string, string>;
-const children: ChildProcess[] = [];
+const children: RunningProcess[] = [];
 
 beforeAll(async () => {
   const jwk = await generateSigningJwk('processes-test');
@@ -21,13 +20,13 @@ beforeAll(async () => {
   platform = await startTestPlatform({ worker: false, env: keys });
 });
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const running of children) if (running.child.exitCode === null) killProcessGroup(running, 'SIGKILL');
   await platform?.stop();
 });
 
 function run(entry: string, env: Record<string, string>) {
   const running = runEntryPoint(platform, entry, { ...keys, ...env });
-  children.push(running.child);
+  children.push(running);
   return running;
 }
 

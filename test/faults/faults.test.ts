@@ -1,0 +1,117 @@
+// Fault injection against real processes on 127.0.0.1 (npm run test:faults; also part of
+// npm test). Each scenario is bounded in time and prints what happened to every submission:
+// submitted / completed / in review / failed / duplicated. None may be lost or doubled.
+import { afterAll, describe, expect, it } from 'vitest';
+import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
+import { startFakeOpenAI, type FakeOpenAI, type Reply } from '../helpers/fake-openai.ts';
+import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
+import { submitWriting } from '../helpers/submissions.ts';
+import { signedIn } from '../helpers/users.ts';
+
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+});
+
+interface Tally {
+  submitted: number;
+  completed: number;
+  inReview: number;
+  failed: number;
+  /** Submissions with more than one result of the same source. */
+  duplicated: number;
+}
+
+async function tally(platform: TestPlatform, ids: string[]): Promise<Tally> {
+  const rows = await platform.prisma.submission.findMany({ where: { id: { in: ids } }, include: { results: true } });
+  return {
+    submitted: ids.length,
+    completed: rows.filter((r) => r.status === 'completed').length,
+    inReview: rows.filter((r) => r.status === 'review_pending').length,
+    failed: rows.filter((r) => r.status === 'failed').length,
+    duplicated: rows.filter((r) => new Set(r.results.map((x) => x.source)).size !== r.results.length).length,
+  };
+}
+
+/** Waits until every submission has left pending/processing, then reports and checks the tally. */
+async function settle(platform: TestPlatform, scenario: string, ids: string[], timeoutMs: number): Promise<Tally> {
+  await eventually(
+    async () => ((await platform.prisma.submission.count({ where: { id: { in: ids }, status: { in: ['pending', 'processing'] } } })) === 0 ? true : undefined),
+    { what: `${scenario}: every submission settled`, timeoutMs, intervalMs: 250 },
+  );
+  const result = await tally(platform, ids);
+  console.log(`[faults] ${scenario}: ${JSON.stringify(result)}`);
+  expect(result.completed + result.inReview + result.failed).toBe(ids.length); // none lost
+  expect(result.duplicated).toBe(0); // none doubled
+  return result;
+}
+
+describe('fault injection', () => {
+  it('when the worker is killed (-9) again and again while a batch grades, then every submission completes with exactly one result', async () => {
+    const fake = await startFakeOpenAI([{ kind: 'slow', ms: 400 }]);
+    cleanups.push(() => fake.close());
+    // Short activity timeouts, so work held by a killed worker is retried quickly.
+    const platform = await startTestPlatform({ worker: false, env: { GRADING_ACTIVITY_TIMEOUT_SECONDS: '3', GRADING_MAX_RETRIES: '10' } });
+    cleanups.push(() => platform.stop());
+    // Two provider calls at a time at 400 ms each: the batch takes several seconds, so the kills land mid-batch.
+    const workerEnv = {
+      SCORING_PROVIDER: 'openai',
+      OPENAI_BASE_URL: fake.baseUrl,
+      OPENAI_MODEL: 'test-model',
+      SCORING_WORKER_CONCURRENCY: '2',
+      WORKER_HTTP_PORT: '0',
+      TEMPORAL_SEARCH_ATTRIBUTES: 'false',
+    };
+    const start = () => runEntryPoint(platform, 'workers/grading.worker.ts', workerEnv);
+    let worker: RunningProcess = start();
+    cleanups.push(async () => killProcessGroup(worker, 'SIGKILL'));
+
+    const student = await signedIn(platform, 'student');
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) ids.push((await submitWriting(platform, { student })).id);
+    // Each kill waits for the (new) worker to have completed more work, so it lands mid-batch.
+    const completedCount = () => platform.prisma.submission.count({ where: { id: { in: ids }, status: 'completed' } });
+    const doneBeforeKills: number[] = [];
+    for (let kill = 0; kill < 3; kill++) {
+      const before = doneBeforeKills.at(-1) ?? 0;
+      doneBeforeKills.push(
+        await eventually(async () => {
+          const n = await completedCount();
+          return n > before ? n : undefined;
+        }, { what: `progress before kill ${kill + 1}`, timeoutMs: 60_000, intervalMs: 50 }),
+      );
+      killProcessGroup(worker, 'SIGKILL');
+      await worker.exited;
+      worker = start();
+    }
+    const result = await settle(platform, 'kill -9 worker x3', ids, 180_000);
+    console.log(`[faults] completed before each kill: ${doneBeforeKills.join(', ')}`);
+    expect(doneBeforeKills.at(-1)).toBeLessThan(ids.length); // every kill hit a batch still grading
+    expect(result.completed).toBe(ids.length);
+    expect(fake.requests.length).toBeGreaterThanOrEqual(ids.length);
+  });
+
+  it('when the LLM provider answers 500 and then 429 for a while and then recovers, then everything is graded or in review, none lost', async () => {
+    const fake = await startFakeOpenAI([{ kind: 'status', status: 500 }]);
+    cleanups.push(() => fake.close());
+    const platform = await startTestPlatform({
+      scorer: new LlmScorer({ baseUrl: fake.baseUrl, model: 'test-model', timeoutSeconds: 2 }),
+      env: { GRADING_MAX_RETRIES: '8', GRADING_RETRY_BACKOFF_CAP_SECONDS: '0.5' },
+    });
+    cleanups.push(() => platform.stop());
+    const student = await signedIn(platform, 'student');
+    // The outage: 500s for a second, then 429 with Retry-After: 1 for a second, then healthy.
+    const phases = [
+      setTimeout(() => fake.script({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }), 1000),
+      setTimeout(() => fake.script({ kind: 'assessment', confidence: 0.9 }), 2000),
+    ];
+    cleanups.push(async () => phases.forEach(clearTimeout));
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push((await submitWriting(platform, { student, body: { mode: i % 2 ? 'hybrid' : 'auto' } })).id);
+    const result = await settle(platform, 'provider 500 then 429, then recovers', ids, 120_000);
+    // The retries outlast the outage: no submission had to give up.
+    expect(result.failed).toBe(0);
+    expect(fake.requests.length).toBeGreaterThan(ids.length); // the outage was met, and retried through
+  });
+});
