@@ -3,7 +3,7 @@
 // submitted / completed / in review / failed / duplicated. None may be lost or doubled.
 import { afterAll, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
-import { startFakeOpenAI, type FakeOpenAI, type Reply } from '../helpers/fake-openai.ts';
+import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { submitWriting } from '../helpers/submissions.ts';
@@ -13,6 +13,9 @@ const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
 });
+
+/** Each scenario's outcome, printed for the CI log. */
+const report = (line: string) => process.stdout.write(`[faults] ${line}\n`);
 
 interface Tally {
   submitted: number;
@@ -41,7 +44,7 @@ async function settle(platform: TestPlatform, scenario: string, ids: string[], t
     { what: `${scenario}: every submission settled`, timeoutMs, intervalMs: 250 },
   );
   const result = await tally(platform, ids);
-  console.log(`[faults] ${scenario}: ${JSON.stringify(result)}`);
+  report(`${scenario}: ${JSON.stringify(result)}`);
   expect(result.completed + result.inReview + result.failed).toBe(ids.length); // none lost
   expect(result.duplicated).toBe(0); // none doubled
   return result;
@@ -86,7 +89,7 @@ describe('fault injection', () => {
       worker = start();
     }
     const result = await settle(platform, 'kill -9 worker x3', ids, 180_000);
-    console.log(`[faults] completed before each kill: ${doneBeforeKills.join(', ')}`);
+    report(`completed before each kill: ${doneBeforeKills.join(', ')}`);
     expect(doneBeforeKills.at(-1)).toBeLessThan(ids.length); // every kill hit a batch still grading
     expect(result.completed).toBe(ids.length);
     expect(fake.requests.length).toBeGreaterThanOrEqual(ids.length);
