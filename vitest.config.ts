@@ -12,19 +12,10 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          // Fault injection runs here too (one set of servers per run); `npm run test:faults` runs it alone.
+          include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 60_000,
-          hookTimeout: 120_000,
-          pool: 'forks',
-        },
-      },
-      {
-        test: {
-          name: 'faults',
-          include: ['test/faults/**/*.test.ts'],
-          globalSetup: ['test/helpers/global-setup.ts'],
-          testTimeout: 240_000,
           hookTimeout: 120_000,
           pool: 'forks',
         },

@@ -116,5 +116,5 @@ describe('fault injection', () => {
     // The retries outlast the outage: no submission had to give up.
     expect(result.failed).toBe(0);
     expect(fake.requests.length).toBeGreaterThan(ids.length); // the outage was met, and retried through
-  });
+  }, 180_000);
 });
