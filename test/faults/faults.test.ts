@@ -93,7 +93,7 @@ describe('fault injection', () => {
     expect(doneBeforeKills.at(-1)).toBeLessThan(ids.length); // every kill hit a batch still grading
     expect(result.completed).toBe(ids.length);
     expect(fake.requests.length).toBeGreaterThanOrEqual(ids.length);
-  });
+  }, 240_000);
 
   it('when the LLM provider answers 500 and then 429 for a while and then recovers, then everything is graded or in review, none lost', async () => {
     const fake = await startFakeOpenAI([{ kind: 'status', status: 500 }]);
