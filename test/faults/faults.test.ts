@@ -4,10 +4,19 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
 import { startFakeOpenAI } from '../helpers/fake-openai.ts';
+import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
+import type { Scorer } from '../../src/scoring/scorer.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';
+import { freePort } from '../helpers/free-port.ts';
+import { startRedisServer } from '../../src/embedded/redis.ts';
+import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
+import { applyMigrations } from '../../src/lib/schema-engine.ts';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterAll(async () => {
@@ -116,5 +125,62 @@ describe('fault injection', () => {
     // The retries outlast the outage: no submission had to give up.
     expect(result.failed).toBe(0);
     expect(fake.requests.length).toBeGreaterThan(ids.length); // the outage was met, and retried through
+  }, 180_000);
+
+  it('when Redis stops in the middle of a burst, then every submission is still accepted (limits off, with a warning) and graded', async () => {
+    const redis = await startRedisServer(await freePort());
+    cleanups.push(() => redis.stop());
+    const platform = await startTestPlatform({ env: { REDIS_URL: redis.url } });
+    cleanups.push(() => platform.stop());
+    const student = await signedIn(platform, 'student');
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await submitWriting(platform, { student })).id);
+    await redis.stop();
+    const started = Date.now();
+    for (let i = 0; i < 10; i++) ids.push((await submitWriting(platform, { student })).id);
+    report(`10 submissions accepted with Redis down in ${Date.now() - started} ms`);
+    const result = await settle(platform, 'Redis stopped mid-burst', ids, 60_000);
+    expect(result.completed).toBe(ids.length);
+    const ready = (await (await fetch(`${platform.baseUrl}/ready`)).json()) as { status: string; dependencies: { redis: { status: string } } };
+    expect(ready).toMatchObject({ status: 'degraded', dependencies: { redis: { status: 'degraded' } } });
+  }, 120_000);
+
+  it('when PostgreSQL restarts in the middle of a run, then gradings wait and finish, each with one result', async () => {
+    // A server of its own: the run's shared database keeps serving the other test files.
+    const dir = await mkdtemp(path.join(tmpdir(), 'vstep-pg-restart-'));
+    await chmod(dir, 0o777);
+    const port = await freePort();
+    const options = { dataDir: path.join(dir, 'data'), port, database: 'vstep_faults', persistent: true };
+    let pg = await startEmbeddedPostgres(options);
+    cleanups.push(async () => {
+      await pg.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+    await applyMigrations(pg.url);
+    // A scorer that takes 300 ms, two at a time: the restart lands while gradings are in flight.
+    const baseline = new BaselineScorer();
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
+    const slow: Scorer = {
+      provider: 'slow-baseline',
+      scoreWriting: async (r) => (await pause(), baseline.scoreWriting(r)),
+      scoreSpeaking: async (r) => (await pause(), baseline.scoreSpeaking(r)),
+    };
+    const platform = await startTestPlatform({
+      scorer: slow,
+      env: { DATABASE_URL: pg.url, GRADING_RETRY_BACKOFF_CAP_SECONDS: '1', SCORING_WORKER_CONCURRENCY: '2' },
+    });
+    cleanups.push(() => platform.stop());
+    const student = await signedIn(platform, 'student');
+    const ids: string[] = [];
+    for (let i = 0; i < 15; i++) ids.push((await submitWriting(platform, { student })).id);
+    const completedBefore = await platform.prisma.submission.count({ where: { id: { in: ids }, status: 'completed' } });
+    await pg.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    pg = await startEmbeddedPostgres(options);
+    for (let i = 0; i < 5; i++) ids.push((await submitWriting(platform, { student })).id);
+    const result = await settle(platform, 'PostgreSQL restarted mid-run', ids, 120_000);
+    report(`completed when PostgreSQL stopped: ${completedBefore} of 15`);
+    expect(completedBefore).toBeLessThan(15); // the restart hit gradings in flight
+    expect(result.completed).toBe(ids.length);
   }, 180_000);
 });
