@@ -128,6 +128,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** `auto` means the OpenAI-compatible endpoint when a key or URL is configured, else offline. */
+function resolveProvider(choice: 'auto' | 'offline' | 'openai', v: { OPENAI_API_KEY?: string; OPENAI_BASE_URL?: string }) {
+  if (choice !== 'auto') return choice;
+  return v.OPENAI_API_KEY || v.OPENAI_BASE_URL ? ('openai' as const) : ('offline' as const);
+}
+
 function buildConfig(v: z.infer<typeof schema>) {
   return {
     env: v.APP_ENV,
@@ -177,12 +183,7 @@ function buildConfig(v: z.infer<typeof schema>) {
     },
     scoring: {
       // auto: the LLM when an endpoint or key is configured, else the offline baseline.
-      provider:
-        v.SCORING_PROVIDER === 'auto'
-          ? v.OPENAI_API_KEY || v.OPENAI_BASE_URL
-            ? ('openai' as const)
-            : ('offline' as const)
-          : v.SCORING_PROVIDER,
+      provider: resolveProvider(v.SCORING_PROVIDER, v),
       /** Provider request budget for the whole fleet (0 = unlimited), enforced by Temporal. */
       requestsPerMinute: v.SCORING_REQUESTS_PER_MINUTE,
       workerRequestsPerMinute: v.SCORING_WORKER_REQUESTS_PER_MINUTE,
@@ -202,12 +203,7 @@ function buildConfig(v: z.infer<typeof schema>) {
     },
     transcription: {
       // auto: the OpenAI-compatible endpoint when one is configured, else PocketSphinx.
-      provider:
-        v.TRANSCRIPTION_PROVIDER === 'auto'
-          ? v.OPENAI_API_KEY || v.OPENAI_BASE_URL
-            ? ('openai' as const)
-            : ('offline' as const)
-          : v.TRANSCRIPTION_PROVIDER,
+      provider: resolveProvider(v.TRANSCRIPTION_PROVIDER, v),
       requestsPerMinute: v.TRANSCRIPTION_REQUESTS_PER_MINUTE,
       workerRequestsPerMinute: v.TRANSCRIPTION_WORKER_REQUESTS_PER_MINUTE,
       workerConcurrency: v.TRANSCRIPTION_WORKER_CONCURRENCY,

@@ -120,6 +120,9 @@ const problemText: Record<number, string> = {
   503: 'Unavailable (Retry-After)',
 };
 
+/** The text fields of a speaking upload; the file part is added beside them. */
+const speakingFields = z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as Record<string, unknown> & { properties: object };
+
 const audioPart = { audio: { type: 'string', contentMediaType: 'application/octet-stream', description: 'WAV, MP3, M4A/MP4, OGG/Opus, WebM or FLAC; the type is read from the bytes' } };
 
 export const operations: Operation[] = [
@@ -153,8 +156,8 @@ export const operations: Operation[] = [
     body: createWritingSubmissionSchema,
     otherBodies: {
       'multipart/form-data': {
-        ...(z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as Record<string, unknown>),
-        properties: { ...(z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as { properties: object }).properties, ...audioPart },
+        ...speakingFields,
+        properties: { ...speakingFields.properties, ...audioPart },
         required: ['skill', 'task', 'prompt', 'audio'],
       },
     },
