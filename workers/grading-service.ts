@@ -55,7 +55,7 @@ export async function startGradingService(
     deps: { prisma, scorer, breaker, transcriber, audioStore, transcriptionBreaker },
   });
   const service = createSubmissionService({ config, prisma, temporal: client, logger, audioStore });
-  const stopReconciler = startReconciler({ prisma, logger, startGrading: service.startGrading });
+  const stopReconciler = startReconciler({ prisma, logger, startGrading: service.resumeGrading }, config.reconciler);
   logger.info(
     {
       taskQueues: [config.temporal.taskQueue, config.temporal.scoringTaskQueue, config.temporal.transcriptionTaskQueue],

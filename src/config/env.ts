@@ -33,6 +33,9 @@ const schema = z.object({
   TEMPORAL_UI_URL: optionalString,
   TEMPORAL_CLI_PATH: optionalString,
   TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true'),
+  TEMPORAL_START_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(3),
+  RECONCILER_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(15),
+  RECONCILER_MIN_AGE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   TEMPORAL_SCORING_TASK_QUEUE: optionalString,
   SCORING_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
   SCORING_WORKER_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
@@ -152,6 +155,8 @@ function buildConfig(v: z.infer<typeof schema>) {
       uiUrl: v.TEMPORAL_UI_URL,
       cliPath: v.TEMPORAL_CLI_PATH,
       searchAttributes: v.TEMPORAL_SEARCH_ATTRIBUTES === 'true',
+      /** How long a submit waits for Temporal to start the workflow before leaving it to the reconciler. */
+      startTimeoutSeconds: v.TEMPORAL_START_TIMEOUT_SECONDS,
       /** Provider calls run here, under their own rate limits. */
       scoringTaskQueue: v.TEMPORAL_SCORING_TASK_QUEUE ?? `${v.TEMPORAL_TASK_QUEUE}-scoring`,
       /** Speech recognition runs here, under its own limits. */
@@ -240,6 +245,12 @@ function buildConfig(v: z.infer<typeof schema>) {
     worker: {
       /** The worker's health and metrics port (0: none). `npm start` leaves it to the API. */
       httpPort: v.WORKER_HTTP_PORT,
+    },
+    reconciler: {
+      /** How often the workers look for stored submissions whose workflow never started. */
+      intervalSeconds: v.RECONCILER_INTERVAL_SECONDS,
+      /** Only rows pending at least this long: younger ones may still be starting. */
+      minAgeSeconds: v.RECONCILER_MIN_AGE_SECONDS,
     },
     live: {
       /** Comment lines on idle SSE streams, so proxies keep them open; each also re-checks for missed events. */

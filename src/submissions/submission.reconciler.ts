@@ -1,6 +1,6 @@
-// Starts grading for submissions that were stored but whose workflow never started (Temporal
-// was unreachable at submit time). Safe to run anywhere, any number of times: the workflow id
-// is deterministic, so a second start is a no-op.
+// Starts grading for submissions that were stored but whose workflow start was never recorded
+// (Temporal was unreachable at submit time, or the API stopped in between). Safe to run
+// anywhere, any number of times: the workflow id is deterministic, so a second start is a no-op.
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import type { StartableSubmission } from './submission.service.ts';
@@ -13,10 +13,11 @@ export interface ReconcilerDeps {
 
 export async function reconcilePending(
   { prisma, logger, startGrading }: ReconcilerDeps,
-  { olderThanSeconds = 30, batch = 100 } = {},
+  { olderThanSeconds = 15, batch = 100 } = {},
 ): Promise<number> {
+  // Only rows with no recorded start: a backlog of started-but-queued submissions costs nothing here.
   const stale = await prisma.submission.findMany({
-    where: { status: 'pending', updatedAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
+    where: { status: 'pending', workflowStartedAt: null, updatedAt: { lt: new Date(Date.now() - olderThanSeconds * 1000) } },
     select: { id: true, skill: true, task: true, mode: true, deadlineAt: true, requestId: true },
     orderBy: { createdAt: 'asc' },
     take: batch,
@@ -35,12 +36,12 @@ export async function reconcilePending(
 }
 
 /** Runs `reconcilePending` every `intervalSeconds` until the returned stop function is called. */
-export function startReconciler(deps: ReconcilerDeps, intervalSeconds = 30): () => void {
+export function startReconciler(deps: ReconcilerDeps, { intervalSeconds = 15, minAgeSeconds = 15 } = {}): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    reconcilePending(deps)
+    reconcilePending(deps, { olderThanSeconds: minAgeSeconds })
       .catch((error: unknown) => deps.logger.warn({ err: error }, 'reconciler pass failed'))
       .finally(() => {
         running = false;

@@ -102,7 +102,9 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       searchAttributes: config.temporal.searchAttributes,
     };
     try {
-      await temporal.workflow.start(gradeSubmissionWorkflowType, {
+      // Bounded: with Temporal down a submit answers after this wait, the row left to the reconciler.
+      const deadline = Date.now() + config.temporal.startTimeoutSeconds * 1000;
+      await temporal.connection.withDeadline(deadline, () => temporal.workflow.start(gradeSubmissionWorkflowType, {
         workflowId: workflowIdFor(submission.id),
         taskQueue: config.temporal.taskQueue,
         args: [input],
@@ -120,12 +122,38 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
           : {}),
         // A finished grading is never repeated; a failed or terminated run may be started anew.
         workflowIdReusePolicy: redrive ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      });
-      return true;
+      }));
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
       throw error;
     }
+    await markStarted(submission.id);
+    return true;
+  }
+
+  /** Records that Temporal has the workflow; if this write is lost, the reconciler records it. */
+  async function markStarted(id: string): Promise<void> {
+    await prisma.submission
+      .updateMany({ where: { id, workflowStartedAt: null }, data: { workflowStartedAt: new Date() } })
+      .catch((error: unknown) => logger.warn({ err: error, submissionId: id }, 'could not record the workflow start'));
+  }
+
+  /**
+   * For the reconciler: starts grading for a stored submission with no recorded start. A run
+   * that is already going (the start was not recorded) is recorded; a closed run with the row
+   * still pending is an earlier run of a re-driven submission, so a new run is started.
+   */
+  async function resumeGrading(submission: StartableSubmission): Promise<boolean> {
+    if (await startGrading(submission)) return true;
+    const { status } = await temporal.workflow.getHandle(workflowIdFor(submission.id)).describe();
+    if (status.name === 'RUNNING') {
+      await markStarted(submission.id);
+      return false;
+    }
+    // The run is closed, so whatever it wrote is committed: a row still pending was re-driven.
+    const row = await prisma.submission.findUnique({ where: { id: submission.id }, select: { status: true, workflowStartedAt: true } });
+    if (row?.status !== 'pending' || row.workflowStartedAt) return false;
+    return startGrading(submission, { redrive: true });
   }
 
   /** Starts grading; if Temporal is unreachable the row stays pending for the reconciler. */
@@ -311,6 +339,7 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
     },
 
     startGrading,
+    resumeGrading,
 
     /** Admin re-drive: failed -> pending (recorded), then a new grading run. */
     async retry(id: string, admin: Principal): Promise<SubmissionRecord | null> {
@@ -321,7 +350,7 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       }
       await prisma.$transaction((tx) =>
         transition(tx, id, 'pending', {
-          set: { failureReason: null },
+          set: { failureReason: null, workflowStartedAt: null },
           eventData: { redrivenBy: admin.id, previousFailure: submission.failureReason },
         }),
       );

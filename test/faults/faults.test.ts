@@ -7,6 +7,7 @@ import { startFakeOpenAI } from '../helpers/fake-openai.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { startTemporalProcess } from '../helpers/temporal-process.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';
@@ -102,6 +103,67 @@ describe('fault injection', () => {
     expect(doneBeforeKills.at(-1)).toBeLessThan(ids.length); // every kill hit a batch still grading
     expect(result.completed).toBe(ids.length);
     expect(fake.requests.length).toBeGreaterThanOrEqual(ids.length);
+  }, 240_000);
+
+  it('when the Temporal server stops during a burst, then every submission is accepted (202) and all are graded after it returns', async () => {
+    // A Temporal server of its own, keeping its state in a file so that it can be restarted.
+    const dir = await mkdtemp(path.join(tmpdir(), 'vstep-temporal-restart-'));
+    const options = { port: await freePort(), dbFile: path.join(dir, 'temporal.db') };
+    let temporal = await startTemporalProcess(options);
+    cleanups.push(async () => {
+      await temporal.stop();
+      await rm(dir, { recursive: true, force: true });
+    });
+    // Activities that were running when the server stopped are retried after their timeout: keep it short.
+    const policy = { GRADING_ACTIVITY_TIMEOUT_SECONDS: '5' };
+    const platform = await startTestPlatform({ worker: false, env: { TEMPORAL_ADDRESS: temporal.address, TEMPORAL_START_TIMEOUT_SECONDS: '1', ...policy } });
+    cleanups.push(() => platform.stop());
+    // The real worker process, whose reconciler starts what the API could not.
+    const workerEnv = { ...policy, WORKER_HTTP_PORT: '0', RECONCILER_INTERVAL_SECONDS: '1', RECONCILER_MIN_AGE_SECONDS: '1' };
+    const worker = runEntryPoint(platform, 'workers/grading.worker.ts', workerEnv);
+    cleanups.push(async () => killProcessGroup(worker, 'SIGKILL'));
+    const student = await signedIn(platform, 'student');
+    // The worker is up once it has graded a first submission.
+    const first = await submitWriting(platform, { student });
+    await platform.temporal.workflow.getHandle(first.workflowId).result();
+
+    // 30 more submissions from 3 clients; the server stops once 10 are in, with gradings in flight.
+    const ids: string[] = [first.id];
+    const acceptedWhileDown: number[] = [];
+    let down = false;
+    let stopping: Promise<void> | undefined;
+    let claimed = 0;
+    const client = async () => {
+      while (claimed < 30) {
+        claimed++;
+        const { id } = await submitWriting(platform, { student }); // asserts 202
+        ids.push(id);
+        if (down) acceptedWhileDown.push(ids.length);
+        if (ids.length >= 11 && !stopping) stopping = temporal.stop().then(() => void (down = true));
+      }
+    };
+    await Promise.all([client(), client(), client()]);
+    await stopping;
+    // The rest of the burst arrives while it is down.
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        ids.push((await submitWriting(platform, { student })).id);
+        acceptedWhileDown.push(ids.length);
+      }),
+    );
+    const unstarted = await platform.prisma.submission.count({ where: { id: { in: ids }, workflowStartedAt: null } });
+    report(`Temporal stopped after 10 accepted; ${acceptedWhileDown.length} accepted while it was down, ${unstarted} left for the reconciler`);
+    expect(unstarted).toBeGreaterThanOrEqual(10);
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    temporal = await startTemporalProcess(options);
+    const restarted = Date.now();
+    // The worker rides out the outage: it is the same process, not restarted.
+    expect(worker.child.exitCode, worker.output()).toBeNull();
+    const result = await settle(platform, 'Temporal stopped mid-burst', ids, 120_000);
+    report(`all settled ${Date.now() - restarted} ms after Temporal came back`);
+    expect(result.completed).toBe(ids.length);
+    expect(await platform.prisma.submission.count({ where: { id: { in: ids }, workflowStartedAt: null } })).toBe(0);
   }, 240_000);
 
   it('when the LLM provider answers 500 and then 429 for a while and then recovers, then everything is graded or in review, none lost', async () => {

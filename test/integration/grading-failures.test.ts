@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
 import { UnscorableResponseError, type Scorer, type SpeakingResponse, WritingResponse } from '../../src/scoring/scorer.ts';
-import { listEvents } from '../../src/submissions/submission.repository.ts';
+import { listEvents, transition } from '../../src/submissions/submission.repository.ts';
 import { reconcilePending } from '../../src/submissions/submission.reconciler.ts';
 import { createSubmissionService } from '../../src/submissions/submission.service.ts';
 import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
@@ -170,5 +170,41 @@ describe('reconciler', () => {
       { olderThanSeconds: 0 },
     );
     expect(startedAgain).not.toContain(id);
+    expect((await platform.prisma.submission.findUniqueOrThrow({ where: { id } })).workflowStartedAt).not.toBeNull();
+  });
+
+  it('when a workflow is running but its start was never recorded, then the reconciler records it and starts nothing', async () => {
+    platform = await startTestPlatform({ worker: false });
+    const { id, workflowId } = await submit(platform);
+    expect((await platform.prisma.submission.findUniqueOrThrow({ where: { id } })).workflowStartedAt).not.toBeNull();
+    await platform.prisma.submission.update({ where: { id }, data: { workflowStartedAt: null } }); // the API stopped before recording it
+    const handle = platform.temporal.workflow.getHandle(workflowId);
+    const { runId } = await handle.describe();
+    const service = createSubmissionService({ ...platform, logger: testLogger });
+    const row = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(await service.resumeGrading(row)).toBe(false);
+    expect((await platform.prisma.submission.findUniqueOrThrow({ where: { id } })).workflowStartedAt).not.toBeNull();
+    expect(await handle.describe()).toMatchObject({ runId, status: { name: 'RUNNING' } }); // the same run, not a second one
+    await handle.terminate('test done');
+  });
+
+  it('when a re-drive was recorded but its new run never started, then the reconciler starts one although the earlier run is closed', async () => {
+    platform = await startTestPlatform({ scorer: new FlakyScorer(1), env: { GRADING_MAX_RETRIES: '0' } });
+    const { id, workflowId } = await submit(platform);
+    await platform.temporal.workflow.getHandle(workflowId).result();
+    // The re-drive's transition committed; the API stopped before starting the new run.
+    await platform.prisma.$transaction((tx) =>
+      transition(tx, id, 'pending', { set: { failureReason: null, workflowStartedAt: null }, eventData: { redrivenBy: 'test' } }),
+    );
+    const service = createSubmissionService({ ...platform, logger: testLogger });
+    expect(await service.resumeGrading(await platform.prisma.submission.findUniqueOrThrow({ where: { id } }))).toBe(true);
+    const outcome = await eventually(
+      async () => {
+        const row = await platform!.prisma.submission.findUniqueOrThrow({ where: { id } });
+        return row.status === 'completed' ? row : undefined;
+      },
+      { what: 'the reconciled re-drive to complete' },
+    );
+    expect(outcome.workflowStartedAt).not.toBeNull();
   });
 });
