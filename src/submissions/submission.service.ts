@@ -232,7 +232,8 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       throw error;
     }
     await startOrLeaveToReconciler(created);
-    return { submission: (await findSubmission(prisma, id))!, replayed: false };
+    // The row as committed: a new submission has no results, review or transcript yet (no re-read).
+    return { submission: { ...created, results: [], review: null, transcript: null }, replayed: false };
   }
 
   return {
