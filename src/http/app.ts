@@ -24,8 +24,10 @@ import { createSubmissionService } from '../submissions/submission.service.ts';
 import { installDatabaseMetrics } from '../lib/db-metrics.ts';
 import { docsRoutes } from './docs.routes.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
-import { errorHandler, notFound } from './middleware/error-handler.ts';
+import { errorHandler, methodNotAllowed, notFound } from './middleware/error-handler.ts';
+import { operations } from './openapi.ts';
 import { createRateLimiter } from './middleware/rate-limit.ts';
+import { utf8Only, wellFormedJson } from './middleware/json-body.ts';
 import { requestId } from './middleware/request-id.ts';
 import { corsAllowlist, securityHeaders } from './middleware/security.ts';
 
@@ -65,7 +67,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(securityHeaders());
   app.use(corsAllowlist(config.cors.origins));
-  app.use(express.json({ limit: config.http.jsonBodyLimit, strict: true }));
+  app.use(express.json({ limit: config.http.jsonBodyLimit, strict: true, verify: utf8Only }), wellFormedJson);
 
   app.use(
     healthRoutes(config, {
@@ -108,6 +110,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(attemptRoutes(createAttemptService(prisma), prisma, accessTokens));
   app.use(reviewRoutes(createReviewService({ config, prisma, temporal, logger }), prisma, accessTokens));
 
+  app.use(methodNotAllowed(operations));
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;

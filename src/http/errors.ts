@@ -45,6 +45,12 @@ export class ConflictError extends AppError {
   }
 }
 
+export class MethodNotAllowedError extends AppError {
+  constructor(detail: string) {
+    super(405, 'Method Not Allowed', detail);
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(detail: string, errors?: FieldError[]) {
     super(413, 'Content Too Large', detail, errors);

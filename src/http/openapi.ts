@@ -1,9 +1,10 @@
 // The OpenAPI 3.1 description of the API, built from the same zod schemas the routes validate
-// requests with (z.toJSONSchema), plus documented response shapes. Served at /openapi.json; /docs
+// requests with (z.toJSONSchema; for a review decision, the contract the workflow's validator
+// enforces), plus documented response shapes. Served at /openapi.json; /docs
 // renders it with Swagger UI. test/integration/openapi.test.ts fails when a route is missing.
 import { z } from 'zod';
 import { createUserSchema, loginSchema, refreshSchema, registerSchema } from '../auth/auth.schemas.ts';
-import { completeReviewSchema, reviewIdParams, reviewListQuery } from '../reviews/review.schemas.ts';
+import { reviewDecisionContract, reviewIdParams, reviewListQuery } from '../reviews/review.schemas.ts';
 import {
   createSpeakingSubmissionSchema,
   createWritingSubmissionSchema,
@@ -133,12 +134,12 @@ export const operations: Operation[] = [
   { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'Operations', responses: { 200: { description: 'OpenAPI 3.1' } } },
   { method: 'get', path: '/docs', summary: 'Interactive API documentation', tag: 'Operations', responses: { 200: { description: 'HTML', contentType: 'text/html' } } },
 
-  { method: 'post', path: '/auth/register', summary: 'Create a student account', tag: 'Accounts', body: registerSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 409, 415, 422, 429) } },
-  { method: 'post', path: '/auth/login', summary: 'Log in', tag: 'Accounts', body: loginSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 415, 422, 429) } },
-  { method: 'post', path: '/auth/refresh', summary: 'Trade a refresh token for a new pair (the old one is spent)', tag: 'Accounts', body: refreshSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 415, 422, 429) } },
-  { method: 'post', path: '/auth/logout', summary: 'Revoke the refresh token family', tag: 'Accounts', body: refreshSchema, responses: { 204: { description: 'Logged out' }, ...problems(400, 415, 422) } },
+  { method: 'post', path: '/auth/register', summary: 'Create a student account', tag: 'Accounts', body: registerSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 409, 413, 415, 422, 429) } },
+  { method: 'post', path: '/auth/login', summary: 'Log in', tag: 'Accounts', body: loginSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 413, 415, 422, 429) } },
+  { method: 'post', path: '/auth/refresh', summary: 'Trade a refresh token for a new pair (the old one is spent)', tag: 'Accounts', body: refreshSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 413, 415, 422, 429) } },
+  { method: 'post', path: '/auth/logout', summary: 'Revoke the refresh token family', tag: 'Accounts', body: refreshSchema, responses: { 204: { description: 'Logged out' }, ...problems(400, 413, 415, 422) } },
   { method: 'get', path: '/me', summary: 'Who am I', tag: 'Accounts', roles: ['student', 'grader', 'admin'], responses: { 200: { description: 'The account', schema: user }, ...problems(401) } },
-  { method: 'post', path: '/admin/users', summary: 'Create an account with any role', tag: 'Accounts', roles: ['admin'], body: createUserSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 401, 403, 409, 415, 422) } },
+  { method: 'post', path: '/admin/users', summary: 'Create an account with any role', tag: 'Accounts', roles: ['admin'], body: createUserSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 401, 403, 409, 413, 415, 422) } },
 
   {
     method: 'post',
@@ -174,9 +175,9 @@ export const operations: Operation[] = [
   { method: 'get', path: '/reviews', summary: 'The review queue, high priority first', tag: 'Reviews', roles: ['grader', 'admin'], query: reviewListQuery, responses: { 200: { description: 'Reviews and counts per priority', schema: z.object({ items: z.array(review), counts: z.record(z.string(), z.number()) }) }, ...problems(400, 401, 403) } },
   { method: 'post', path: '/reviews/:id/claim', summary: 'Claim a review (lease)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, responses: { 200: { description: 'Claimed', schema: review }, ...problems(400, 401, 403, 404, 409) } },
   { method: 'post', path: '/reviews/:id/release', summary: 'Give a claimed review back', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, responses: { 200: { description: 'Released', schema: review }, ...problems(400, 401, 403, 404, 409) } },
-  { method: 'post', path: '/reviews/:id/complete', summary: 'Submit the final criterion scores (delivered to the workflow)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, body: completeReviewSchema, responses: { 200: { description: 'The completed submission', schema: submission }, ...problems(400, 401, 403, 404, 409, 415) } },
+  { method: 'post', path: '/reviews/:id/complete', summary: 'Submit the final criterion scores (delivered to the workflow)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, body: reviewDecisionContract, responses: { 200: { description: 'The completed submission', schema: submission }, ...problems(400, 401, 403, 404, 409, 413, 415) } },
 
-  { method: 'post', path: '/attempts', summary: 'Start an exam attempt', tag: 'Attempts and progress', roles: ['student'], body: createAttemptSchema, bodyOptional: true, responses: { 201: { description: 'Created', schema: attempt }, ...problems(400, 401, 403, 415, 422) } },
+  { method: 'post', path: '/attempts', summary: 'Start an exam attempt', tag: 'Attempts and progress', roles: ['student'], body: createAttemptSchema, bodyOptional: true, responses: { 201: { description: 'Created', schema: attempt }, ...problems(400, 401, 403, 413, 415, 422) } },
   { method: 'get', path: '/attempts', summary: "A student's attempts", tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], query: studentQuery, responses: { 200: { description: 'Attempts', schema: z.object({ items: z.array(attempt) }) }, ...problems(400, 401, 403) } },
   { method: 'get', path: '/attempts/:id', summary: 'An attempt with per-task and per-skill scores', tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], params: attemptIdParams, responses: { 200: { description: 'The attempt', schema: attempt }, ...problems(400, 401, 404) } },
   { method: 'get', path: '/progress', summary: "A student's progress per skill", tag: 'Attempts and progress', roles: ['student', 'grader', 'admin'], query: progressQuery, responses: { 200: { description: 'Progress', schema: progress }, ...problems(400, 401, 403, 404) } },

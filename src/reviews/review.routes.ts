@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
 import { BadRequestError, NotFoundError } from '../http/errors.ts';
+import { jsonBody } from '../http/middleware/json-body.ts';
 import { validated } from '../http/middleware/validate.ts';
 import { findSubmission } from '../submissions/submission.repository.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
@@ -44,7 +45,7 @@ export function reviewRoutes(service: ReviewService, prisma: PrismaClient, acces
     requireRole('grader'),
     validated({ params: reviewIdParams }, async ({ params }, req, res) => {
       // Invalid scores are a 400 (SPEC §8), whether the shape or the workflow's validator refuses them.
-      const body = completeReviewSchema.safeParse(req.body ?? {});
+      const body = completeReviewSchema.safeParse(jsonBody(req));
       if (!body.success) {
         throw new BadRequestError(
           'The review decision is not valid.',

@@ -1,22 +1,16 @@
 import { z } from 'zod';
 import { gradingModes, skills, speakingTasks, writingTasks } from '../domain/scores.ts';
 import { submissionStatuses } from '../domain/lifecycle.ts';
+import { someText } from '../http/middleware/validate.ts';
 
 /** Largest essay accepted: far above any VSTEP task, small enough to score quickly. */
 export const maxEssayCharacters = 20_000;
 
-const text = (max: number) =>
-  z
-    .string()
-    .max(max, `must be at most ${max} characters`)
-    .refine((s) => s.trim().length > 0, 'must not be empty')
-    .refine((s) => !s.includes('\u0000'), 'must not contain NUL characters');
-
 export const createWritingSubmissionSchema = z.strictObject({
   skill: z.literal('writing', { error: 'must be "writing" in a JSON body; speaking answers are sent as multipart/form-data with an audio file' }),
   task: z.enum(writingTasks),
-  prompt: text(4000),
-  text: text(maxEssayCharacters),
+  prompt: someText(4000),
+  text: someText(maxEssayCharacters),
   mode: z.enum(gradingModes).optional(),
   attemptId: z.uuid().optional(),
 });
@@ -27,7 +21,7 @@ export type CreateWritingSubmission = z.infer<typeof createWritingSubmissionSche
 export const createSpeakingSubmissionSchema = z.strictObject({
   skill: z.literal('speaking', { error: 'must be "speaking" in a multipart body; writing tasks are sent as JSON' }),
   task: z.enum(speakingTasks),
-  prompt: text(4000),
+  prompt: someText(4000),
   mode: z.enum(gradingModes).optional(),
   attemptId: z.uuid().optional(),
 });
@@ -38,19 +32,33 @@ export const submissionIdParams = z.object({ id: z.uuid('must be a UUID') });
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }).transform((s) => new Date(s));
 
+/**
+ * Pagination cursor: the (createdAt, id) of the last item returned, as epoch milliseconds and the
+ * UUID. Clients pass nextCursor back unchanged; any value of this shape is a position in the
+ * newest-first order, so every one the pattern admits is a cursor the API can page from.
+ */
+const cursorPattern = /^[0-9]{13}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const cursorCodec = {
+  encode: (item: { createdAt: Date; id: string }) => `${String(item.createdAt.getTime()).padStart(13, '0')}_${item.id.toLowerCase()}`,
+  decode(cursor: string): { createdAt: Date; id: string } | null {
+    if (!cursorPattern.test(cursor)) return null;
+    const [millis, id] = cursor.split('_') as [string, string];
+    return { createdAt: new Date(Number(millis)), id };
+  },
+};
+
 export const listQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: z.string().max(200).optional(),
+    cursor: z.string().regex(cursorPattern, 'is not a cursor this API issued').optional(),
     status: z.enum(submissionStatuses).optional(),
     skill: z.enum(skills).optional(),
     task: z.enum([...writingTasks, ...speakingTasks]).optional(),
     attemptId: z.uuid('must be a UUID').optional(),
     studentId: z.uuid('must be a UUID').optional(),
-    /** Created at or after. */
-    from: instant.optional(),
-    /** Created before. */
-    to: instant.optional(),
+    from: instant.optional().describe('Created at or after this instant; must be before `to`.'),
+    to: instant.optional().describe('Created before this instant.'),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
@@ -62,18 +70,3 @@ export const waitQuery = z.object({
   /** Answer once the status is no longer this one; by default, once the grading is settled. */
   status: z.enum(submissionStatuses).optional(),
 });
-
-/** Opaque pagination cursor: the (createdAt, id) of the last item returned. */
-export const cursorCodec = {
-  encode: (item: { createdAt: Date; id: string }) =>
-    Buffer.from(JSON.stringify([item.createdAt.toISOString(), item.id])).toString('base64url'),
-  decode(cursor: string): { createdAt: Date; id: string } | null {
-    try {
-      const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-      const date = new Date(createdAt);
-      return Number.isNaN(date.getTime()) || !z.uuid().safeParse(id).success ? null : { createdAt: date, id };
-    } catch {
-      return null;
-    }
-  },
-};

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../lib/logger.ts';
-import { AppError, NotFoundError } from '../errors.ts';
+import { AppError, MethodNotAllowedError, NotFoundError } from '../errors.ts';
 
 interface Problem {
   type: string;
@@ -18,9 +18,12 @@ function fromHttpError(error: { status?: number; type?: string }): AppError | un
       return new AppError(400, 'Bad Request', 'The request body is not valid JSON.');
     case 'entity.too.large':
       return new AppError(413, 'Content Too Large', 'The request body is larger than this endpoint accepts.');
+    case 'encoding.invalid':
+      return new AppError(400, 'Bad Request', 'The request body is not valid UTF-8.');
     case 'charset.unsupported':
-    case 'encoding.unsupported':
       return new AppError(415, 'Unsupported Media Type', 'Only UTF-8 request bodies are accepted.');
+    case 'encoding.unsupported':
+      return new AppError(415, 'Unsupported Media Type', 'This Content-Encoding is not supported (gzip, deflate and br are).');
     case 'request.aborted':
       return new AppError(400, 'Bad Request', 'The request was aborted by the client.');
   }
@@ -41,6 +44,28 @@ function fromPrisma(error: { code?: unknown; name?: string }): AppError | undefi
 export const notFound: RequestHandler = (req) => {
   throw new NotFoundError(`No route for ${req.method} ${req.path}.`);
 };
+
+/**
+ * A path the API serves, asked with a method it does not serve: 405 with the methods it does in
+ * Allow (RFC 9110 §15.5.6), not a 404 saying there is no such resource. Mounted after the routes.
+ */
+export function methodNotAllowed(routes: ReadonlyArray<{ method: string; path: string }>): RequestHandler {
+  const methodsByPath = new Map<string, string[]>();
+  for (const { method, path } of routes) methodsByPath.set(path, [...(methodsByPath.get(path) ?? []), method.toUpperCase()]);
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const known = [...methodsByPath].map(([path, methods]) => ({
+    // Express matches paths case-insensitively, with or without a trailing slash.
+    pattern: new RegExp(`^${path.split(/:[A-Za-z]+/).map(literal).join('[^/]+')}/?$`, 'i'),
+    // HEAD comes with every GET route; OPTIONS (CORS preflight) is answered for every path.
+    allow: [...methods, ...(methods.includes('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', '),
+  }));
+  return (req, res, next) => {
+    const served = known.find((k) => k.pattern.test(req.path));
+    if (!served) return next();
+    res.set('Allow', served.allow);
+    throw new MethodNotAllowedError(`${req.method} is not supported on ${req.path}; it accepts ${served.allow}.`);
+  };
+}
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
