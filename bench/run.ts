@@ -278,7 +278,7 @@ async function main() {
 
   const result = {
     startedAt: startedAt.toISOString(),
-    command: `npm run bench --${process.argv.slice(2).length ? ` ${process.argv.slice(2).join(' ')}` : ''}`,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     parameters: { N, C, S, M, RPM, RPM_N, scoringWorkerConcurrency: 20, databasePoolSize: 10 },
     machine: await machine(pg.url),
     burst: {
