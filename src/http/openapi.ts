@@ -81,7 +81,7 @@ const submission = z
     workflowId: z.string(),
     result: result.nullable(),
     review: reviewSummary.nullable(),
-    audio: z.looseObject({ format: z.string(), bytes: z.number(), durationSeconds: z.number().nullable(), url: z.string() }).nullable().optional(),
+    audio: z.looseObject({ format: z.string(), bytes: z.number().nullable(), durationSeconds: z.number().nullable(), url: z.string() }).nullable().optional(),
     transcript: z.looseObject({ text: z.string(), confidence: z.number(), fluency: z.record(z.string(), z.number().nullable()) }).nullable().optional(),
   })
   .meta({ id: 'Submission' });

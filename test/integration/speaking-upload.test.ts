@@ -201,16 +201,17 @@ describe('a speaking submission and its recording are stored together or not at 
     expect(await platform.prisma.submission.count({ where: { studentId: author.id } })).toBe(0);
   });
 
-  it('when the row is committed but reading it back fails, then the recording stays with its row', async () => {
+  it('when the row is committed but recording the workflow start fails, then the submission is accepted and the recording stays with its row', async () => {
     const author = await signedIn(platform, 'student');
     const before = storedFiles(root()).length;
     const flaky = new Proxy(platform.prisma, {
       get: (target, key) =>
         key === 'submission'
-          ? new Proxy(target.submission, { get: (t, k) => (k === 'findUnique' ? () => Promise.reject(new Error('read failed')) : Reflect.get(t, k)) })
+          ? new Proxy(target.submission, { get: (t, k) => (k === 'updateMany' ? () => Promise.reject(new Error('write failed')) : Reflect.get(t, k)) })
           : Reflect.get(target, key),
     });
-    await expect(serviceWith(flaky).createSpeaking(author.id, await upload(), undefined)).rejects.toThrow('read failed');
+    const created = await serviceWith(flaky).createSpeaking(author.id, await upload(), undefined);
+    expect(created.submission.studentId).toBe(author.id);
     const row = await platform.prisma.submission.findFirstOrThrow({ where: { studentId: author.id } });
     expect(storedFiles(root())).toHaveLength(before + 1);
     expect(storedFiles(root()).some((f) => f.endsWith(row.audioKey!))).toBe(true);
