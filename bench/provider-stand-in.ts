@@ -2,7 +2,7 @@
 // a fixed latency, an optional requests-per-minute limit (429 with Retry-After past it) and a
 // gate that holds answers until released. It counts what it served.
 import { createServer, type Server } from 'node:http';
-import { assessment } from '../test/helpers/fake-openai.ts';
+import { assessment, completion } from '../test/helpers/fake-openai.ts';
 
 export interface StandIn {
   baseUrl: string;
@@ -70,16 +70,7 @@ export async function startStandIn(): Promise<StandIn> {
     const content = JSON.stringify(assessment({}, {}, criteria));
     state.served++;
     state.servedAt.push(Date.now());
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({
-        id: 'chatcmpl-bench',
-        object: 'chat.completion',
-        created: Math.floor(Date.now() / 1000),
-        model: body.model,
-        choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } }],
-        usage: { prompt_tokens: 812, completion_tokens: 256, total_tokens: 1068 },
-      }),
-    );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(body.model, content)));
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -34,7 +34,7 @@ export function assessment(
   };
 }
 
-function completion(model: string, content: string) {
+export function completion(model: string, content: string) {
   return {
     id: 'chatcmpl-test',
     object: 'chat.completion',
