@@ -10,17 +10,23 @@ const historyLimit = 1000;
 export async function progressOf(prisma: PrismaClient, studentId: string) {
   const student = await prisma.user.findUnique({ where: { id: studentId }, select: { role: true } });
   if (student?.role !== 'student') throw new NotFoundError('No student with this id.');
-  const rows = await prisma.gradingResult.findMany({
-    where: { isFinal: true, submission: { studentId, status: 'completed' } },
-    select: {
-      overall: true,
-      createdAt: true,
-      criteria: { select: { criterion: true, score: true } },
-      submission: { select: { id: true, skill: true, task: true } },
-    },
-    orderBy: { createdAt: 'desc' },
-    take: historyLimit,
-  });
+  // Prisma loads the related rows with further statements; one snapshot (REPEATABLE READ) keeps
+  // a submission deleted meanwhile from leaving a result without its submission.
+  const rows = await prisma.$transaction(
+    (tx) =>
+      tx.gradingResult.findMany({
+        where: { isFinal: true, submission: { studentId, status: 'completed' } },
+        select: {
+          overall: true,
+          createdAt: true,
+          criteria: { select: { criterion: true, score: true } },
+          submission: { select: { id: true, skill: true, task: true } },
+        },
+        orderBy: { createdAt: 'desc' },
+        take: historyLimit,
+      }),
+    { isolationLevel: 'RepeatableRead' },
+  );
   const responses: GradedResponse[] = rows.map((r) => ({
     submissionId: r.submission.id,
     skill: r.submission.skill,

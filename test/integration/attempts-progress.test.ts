@@ -132,6 +132,30 @@ describe('student progress on a known history', () => {
     expect(s.trend.direction).toBe('not_enough_data');
   });
 
+  it('when graded submissions are deleted while the progress is read, then every read answers 200 with a consistent view', async () => {
+    const deleter = await signedIn(platform, 'student');
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      ids.push((await insertGraded(platform.prisma, { studentId: deleter.id, skill: 'writing', task: 'task1', scores: [5, 5, 5, 5], gradedAt: day(i + 1) })).id);
+    }
+    const reads: Array<{ status: number; graded?: number }> = [];
+    let deleting = true;
+    const reader = (async () => {
+      // Bounded: at most 400 reads, and none after the last delete.
+      for (let i = 0; i < 400 && deleting; i++) {
+        const { status, body } = await api(deleter, 'GET', '/progress');
+        reads.push({ status, graded: body?.skills?.writing?.graded });
+      }
+    })();
+    for (const id of ids) expect((await api(deleter, 'DELETE', `/submissions/${id}`)).status).toBe(204);
+    deleting = false;
+    await reader;
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((r) => r.status !== 200)).toEqual([]);
+    expect(reads.every((r) => r.graded !== undefined && r.graded >= 0 && r.graded <= 40)).toBe(true);
+    expect((await api(deleter, 'GET', '/progress')).body.skills.writing.graded).toBe(0);
+  });
+
   it('when staff read a student\'s progress, then they name the student; students cannot read anyone else\'s', async () => {
     expect((await api(grader, 'GET', `/progress?studentId=${learner.id}`)).body.skills.writing.graded).toBe(4);
     expect((await api(grader, 'GET', '/progress')).status).toBe(400);
