@@ -12,9 +12,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          // Fault injection runs here too (one set of servers per run); `npm run test:faults` runs it alone.
-          // The schemathesis fuzz run (npm run test:fuzz) is opt-in: FUZZ=1.
-          include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts', ...(process.env.FUZZ ? ['test/fuzz/**/*.test.ts'] : [])],
+          // Fault injection and the schemathesis run are here too (one set of servers per run);
+          // `npm run test:faults` and `npm run test:fuzz` run them alone.
+          include: ['test/integration/**/*.test.ts', 'test/faults/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/access-tokens.ts';
 import { findExecutable } from '../../src/embedded/temporal.ts';
@@ -20,6 +21,8 @@ let platform: TestPlatform;
 let users: Record<Role, TestUser>;
 let dictionaries: Record<string, string[]>;
 let scratch: string;
+/** The API's error log lines: a 5xx that schemathesis reports is explained by them. */
+const serverErrors: string[] = [];
 
 async function seed(): Promise<Record<string, string[]>> {
   const { student } = users;
@@ -64,7 +67,7 @@ async function seed(): Promise<Record<string, string[]>> {
 }
 
 beforeAll(async () => {
-  platform = await startTestPlatform();
+  platform = await startTestPlatform({ logger: pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(line) }) });
   const [student, grader, admin] = await Promise.all([signedIn(platform, 'student'), signedIn(platform, 'grader'), signedIn(platform, 'admin')]);
   users = { student, grader, admin };
   dictionaries = await seed();
@@ -185,6 +188,7 @@ describe('schemathesis', () => {
     process.stdout.write(`schemathesis: ${totals.join('; ')}\n`);
     if (runs.some((run) => run.code !== 0)) {
       process.stdout.write(runs.map((run, i) => `==== schemathesis as ${roles[i]} (exit ${run.code}) ====\n${run.output}`).join('\n'));
+      process.stdout.write(`==== API error log (${serverErrors.length} lines) ====\n${serverErrors.slice(0, 20).join('')}`);
     }
     expect(runs.map((r) => r.code)).toEqual([0, 0, 0]);
   }, 180_000);
