@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { levelFor, overallScore, type SpeakingTask, type WritingTask } from '../src/domain/scores.ts';
 import type { PrismaClient } from '../src/lib/prisma.ts';
 import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
+import { offlineOverallOf, offlineProvider } from '../src/scoring/baseline-scorer.ts';
 import type { Scorer, ScoringOutcome } from '../src/scoring/scorer.ts';
 import { fluencyOf } from '../src/speech/transcripts.ts';
 import { failureTypes, type ScoreDraft } from '../workflows/grade-submission.types.ts';
@@ -15,8 +16,11 @@ export interface ScoringDeps {
 }
 
 export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps) {
-  /** The scorer's outcome for the stored response (essay, or transcript of a speaking answer). */
-  async function score(submissionId: string): Promise<ScoringOutcome> {
+  /**
+   * The scorer's outcome for the stored response (essay, or transcript of a speaking answer).
+   * Next to an LLM scoring of an essay, the offline scorer's overall: a free second opinion.
+   */
+  async function score(submissionId: string): Promise<{ outcome: ScoringOutcome; offlineOverall?: number }> {
     const submission = await prisma.submission.findUnique({
       where: { id: submissionId },
       select: { skill: true, task: true, prompt: true, text: true, transcript: true },
@@ -27,7 +31,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
     if (submission.skill === 'speaking') {
       const transcript = submission.transcript;
       if (!transcript) throw ApplicationFailure.nonRetryable('the answer has no transcript to score', failureTypes.unscorable);
-      return callProvider(scorer.provider, breaker, () =>
+      const outcome = await callProvider(scorer.provider, breaker, () =>
         scorer.scoreSpeaking({
           task: submission.task as SpeakingTask,
           prompt: submission.prompt,
@@ -37,17 +41,18 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
           transcriptionProvider: transcript.provider,
         }),
       );
+      return { outcome };
     }
     if (submission.text === null) throw ApplicationFailure.nonRetryable('the submission has no text to score', failureTypes.unscorable);
-    return callProvider(scorer.provider, breaker, () =>
-      scorer.scoreWriting({ task: submission.task as WritingTask, prompt: submission.prompt, text: submission.text! }),
-    );
+    const response = { task: submission.task as WritingTask, prompt: submission.prompt, text: submission.text };
+    const outcome = await callProvider(scorer.provider, breaker, () => scorer.scoreWriting(response));
+    return scorer.provider === offlineProvider ? { outcome } : { outcome, offlineOverall: offlineOverallOf(response) };
   }
 
   return {
     /** Loads the response from Postgres, scores it, and computes overall and level in code. */
     async scoreSubmission(submissionId: string): Promise<ScoreDraft> {
-      const outcome = await score(submissionId);
+      const { outcome, offlineOverall } = await score(submissionId);
       const overall = overallScore(outcome.criteria);
       return {
         criteria: outcome.criteria,
@@ -59,6 +64,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
         provider: outcome.provider,
         model: outcome.model,
         version: outcome.version,
+        ...(offlineOverall === undefined ? {} : { offlineOverall }),
       };
     },
   };

@@ -78,6 +78,8 @@ export interface ScoreDraft {
   provider: string;
   model: string | null;
   version: string;
+  /** The offline scorer's overall for the same essay, next to an LLM scoring (absent in older histories). */
+  offlineOverall?: number;
 }
 
 /** What the transcription activity reports to the workflow; the transcript itself stays in Postgres. */

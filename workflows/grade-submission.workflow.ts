@@ -224,7 +224,7 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
 
     const decisionToRoute = draft
       ? route(
-          { mode, overall: draft.overall, confidence: draft.confidence, flags: draft.flags, secondOverall, transcriptionConfidence: transcription?.confidence },
+          { mode, overall: draft.overall, confidence: draft.confidence, flags: draft.flags, secondOverall, transcriptionConfidence: transcription?.confidence, offlineOverall: draft.offlineOverall },
           routing,
         )
       : { needsReview: true, reasons: failure ? (mode === 'human' ? ['human_mode', failure.kind] : [failure.kind]) : ['human_mode'] };

@@ -70,6 +70,7 @@ const schema = z.object({
   GRADING_BOUNDARY_MARGIN: z.coerce.number().min(0).max(2).default(0.5),
   GRADING_MIN_TRANSCRIPTION_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
   GRADING_SECOND_OPINION: z.enum(['true', 'false']).default('false'),
+  GRADING_OFFLINE_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(2),
 
   SCORING_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto'),
   OPENAI_API_KEY: optionalString,
@@ -183,6 +184,7 @@ function buildConfig(v: z.infer<typeof schema>) {
         disagreementMargin: v.GRADING_DISAGREEMENT_MARGIN,
         boundaryMargin: v.GRADING_BOUNDARY_MARGIN,
         minTranscriptionConfidence: v.GRADING_MIN_TRANSCRIPTION_CONFIDENCE,
+        offlineDisagreementMargin: v.GRADING_OFFLINE_DISAGREEMENT_MARGIN,
       },
       secondOpinion: v.GRADING_SECOND_OPINION === 'true',
     },

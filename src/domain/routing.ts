@@ -12,6 +12,8 @@ export interface RoutingRules {
   boundaryMargin: number;
   /** Below this recogniser confidence (0-1) a hybrid speaking result goes to review. Absent in older histories. */
   minTranscriptionConfidence?: number;
+  /** The LLM's overall further than this from the offline scorer's goes to review. Absent in older histories. */
+  offlineDisagreementMargin?: number;
 }
 
 export interface RoutingInput {
@@ -23,6 +25,8 @@ export interface RoutingInput {
   secondOverall?: number;
   /** Recogniser confidence of a speaking answer's transcript. */
   transcriptionConfidence?: number;
+  /** Overall of the offline scorer, computed next to an LLM scoring of an essay. */
+  offlineOverall?: number;
 }
 
 export interface RoutingDecision {
@@ -63,6 +67,13 @@ export function route(input: RoutingInput, rules: RoutingRules): RoutingDecision
   }
   if (input.secondOverall !== undefined && Math.abs(input.secondOverall - input.overall) > rules.disagreementMargin) {
     reasons.push('scorers_disagree');
+  }
+  if (
+    input.offlineOverall !== undefined &&
+    rules.offlineDisagreementMargin !== undefined &&
+    Math.abs(input.offlineOverall - input.overall) > rules.offlineDisagreementMargin
+  ) {
+    reasons.push('offline_scorer_disagrees');
   }
   if (nearBoundary(input.overall, rules.boundaryMargin)) reasons.push('near_level_boundary');
   return { needsReview: reasons.length > 0, reasons, priority: priorityFor(reasons) };

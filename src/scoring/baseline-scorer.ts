@@ -2,13 +2,14 @@
 // documented linear function of text features (src/scoring/text-features.ts), clamped to 0-10
 // and rounded to the 0.5 grid. It is a floor, not a rater: its confidence is reported as low,
 // so hybrid routing sends its borderline results to people.
-import { toHalfPointGrid, wordMinimum } from '../domain/scores.ts';
+import { overallScore, toHalfPointGrid, wordMinimum } from '../domain/scores.ts';
 import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import { UnscorableResponseError } from './scorer.ts';
 import { estimatePronunciation, pronunciationCaveat, speakingWordGuide } from './speaking-rubric.ts';
 import { measure, words } from './text-features.ts';
 
 export const baselineVersion = 'baseline-1';
+export const offlineProvider = 'offline-baseline';
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 
@@ -80,7 +81,7 @@ export function scoreWithBaseline(response: WritingResponse): ScoringOutcome {
       'linking devices, lexical diversity, sentence variety). It cannot judge meaning or accuracy in depth.',
     confidence: 0.35,
     signals: { wordCount: f.wordCount, wordMinimum: minimum, flags },
-    provider: 'offline-baseline',
+    provider: offlineProvider,
     model: null,
     version: baselineVersion,
   };
@@ -152,14 +153,24 @@ export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOu
       `complex structures) and measured delivery (speech rate, pauses). ${pronunciationCaveat}`,
     confidence: 0.3,
     signals: { wordCount: tokens.length, wordMinimum: guide, flags },
-    provider: 'offline-baseline',
+    provider: offlineProvider,
     model: null,
     version: baselineVersion,
   };
 }
 
+/** The offline scorer's overall for an essay, or undefined when it cannot score it. */
+export function offlineOverallOf(response: WritingResponse): number | undefined {
+  try {
+    return overallScore(scoreWithBaseline(response).criteria);
+  } catch (error) {
+    if (error instanceof UnscorableResponseError) return undefined;
+    throw error;
+  }
+}
+
 export class BaselineScorer implements Scorer {
-  readonly provider = 'offline-baseline';
+  readonly provider = offlineProvider;
   async scoreWriting(response: WritingResponse): Promise<ScoringOutcome> {
     return scoreWithBaseline(response);
   }

@@ -1,8 +1,11 @@
 // Grading with the LLM scorer through the real workflow: provider failures meet Temporal retries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { nearBoundary } from '../../src/domain/routing.ts';
+import { offlineOverallOf } from '../../src/scoring/baseline-scorer.ts';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
+import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';
 
@@ -24,8 +27,8 @@ afterEach(() => {
   fake.requests.length = 0;
 });
 
-async function grade(): Promise<{ id: string; outcome: unknown }> {
-  const { id, workflowId } = await submitWriting(platform);
+async function grade(mode?: 'hybrid'): Promise<{ id: string; outcome: unknown }> {
+  const { id, workflowId } = await submitWriting(platform, mode ? { body: { mode } } : {});
   return { id, outcome: await platform.temporal.workflow.getHandle(workflowId).result() };
 }
 
@@ -61,6 +64,23 @@ describe('grading with an OpenAI-compatible provider', () => {
     const { outcome } = await grade();
     expect(outcome).toMatchObject({ status: 'failed' });
     expect(fake.requests).toHaveLength(4);
+  });
+
+  it('when the LLM and the offline scorer disagree by more than the margin in hybrid mode, then the essay goes to review for it', async () => {
+    const offline = offlineOverallOf({ task: 'task1', prompt: holidayPrompt, text: holidayLetter })!;
+    // Confident scores away from the level boundaries, so only the disagreement (margin 2) can route.
+    const grid = Array.from({ length: 21 }, (_, i) => i / 2).filter((x) => !nearBoundary(x, 0.5));
+    const far = grid.find((x) => Math.abs(x - offline) > 2)!;
+    const near = grid.find((x) => Math.abs(x - offline) <= 2)!;
+    const scores = (x: number) => ({ taskFulfilment: x, organisation: x, vocabulary: x, grammar: x });
+    fake.script({ kind: 'assessment', scores: scores(far), confidence: 0.95 });
+    const disagreeing = await submitWriting(platform, { body: { mode: 'hybrid' } });
+    const review = await eventually(() => platform.prisma.reviewTask.findUnique({ where: { submissionId: disagreeing.id } }).then((r) => r ?? undefined), { what: 'the review task' });
+    expect(review.reasons).toContain('offline_scorer_disagrees');
+
+    fake.script({ kind: 'assessment', scores: scores(near), confidence: 0.95 });
+    const { outcome } = await grade('hybrid');
+    expect(outcome).toMatchObject({ status: 'completed', overall: near });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nearBoundary, priorityFor, route, type RoutingInput } from '../../src/domain/routing.ts';
 
-const rules = { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5 };
+const rules = { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5, offlineDisagreementMargin: 2 };
 const hybrid = (over: Partial<RoutingInput> = {}): RoutingInput => ({ mode: 'hybrid', overall: 7, confidence: 0.9, flags: [], ...over });
 
 describe('hybrid routing', () => {
@@ -34,6 +34,8 @@ describe('hybrid routing', () => {
     ['an off-task response', { flags: ['off_task'] }, 'off_task', 'medium'],
     ['a response far below the word minimum', { flags: ['far_below_word_minimum'] }, 'far_below_word_minimum', 'medium'],
     ['a transcript the recogniser was unsure of', { transcriptionConfidence: 0.3 }, 'low_transcription_confidence', 'medium'],
+    ['an offline score 2.5 below the LLM', { offlineOverall: 4.5 }, 'offline_scorer_disagrees', 'medium'],
+    ['an offline score 2.5 above the LLM', { offlineOverall: 9.5 }, 'offline_scorer_disagrees', 'medium'],
   ])('when the result has %s, then it goes to review', (_case, over, reason, priority) => {
     const decision = route(hybrid(over), rules);
     expect(decision.needsReview).toBe(true);
@@ -43,6 +45,12 @@ describe('hybrid routing', () => {
 
   it('when independent scorings are exactly the margin apart, then they agree', () => {
     expect(route(hybrid({ secondOverall: 6 }), rules).reasons).not.toContain('scorers_disagree');
+    expect(route(hybrid({ offlineOverall: 5 }), rules).needsReview).toBe(false);
+  });
+
+  it('when rules predate the offline second opinion, then its disagreement sends nothing to review', () => {
+    const { offlineDisagreementMargin: _, ...olderRules } = rules;
+    expect(route(hybrid({ offlineOverall: 1 }), olderRules).needsReview).toBe(false);
   });
 
   it('when the mode is auto, then nothing goes to review whatever the flags', () => {
