@@ -1,0 +1,54 @@
+// The offline writing model: one linear model per scored trait over the essay features
+// (src/scoring/essay-features.ts), fitted by `scripts/fit-offline-scorer.ts` and stored in
+// offline-writing-model.json. Each model predicts on the scale of the human ratings it was
+// fitted to (1-5); the calibration maps that onto VSTEP's 0-10.
+import { readFileSync } from 'node:fs';
+import type { Calibration } from '../evaluation/dataset.ts';
+
+export interface LinearModel {
+  /** The mean human score of the training essays. */
+  intercept: number;
+  /** Ridge penalty chosen by cross-validation. */
+  lambda: number;
+  /** Spread restored after ridge shrinkage: prediction = intercept + stretch × Σ weight × z. */
+  stretch: number;
+  /** Per feature: the training mean and standard deviation (for z) and the weight on z. */
+  weights: Record<string, { mean: number; sd: number; weight: number }>;
+}
+
+/** The traits the writing criteria are read from: taskFulfilment ← overall, organisation ← cohesion. */
+export const modelTraits = ['overall', 'cohesion', 'vocabulary', 'grammar'] as const;
+export type ModelTrait = (typeof modelTraits)[number];
+
+export interface WritingModelFile {
+  version: string;
+  /** What the model was fitted on and how (for people reading the file). */
+  fittedOn: string;
+  calibration: Calibration;
+  features: string[];
+  traits: Record<ModelTrait, LinearModel>;
+  /** Cross-validated agreement on the training set, as printed by the fitting script. */
+  crossValidated: Record<string, unknown>;
+}
+
+export const writingModelPath = new URL('./offline-writing-model.json', import.meta.url);
+
+let loaded: WritingModelFile | undefined;
+export function writingModel(): WritingModelFile {
+  loaded ??= JSON.parse(readFileSync(writingModelPath, 'utf8')) as WritingModelFile;
+  return loaded;
+}
+
+/** The model's prediction on its training scale: ȳ + stretch × Σ weight × (x - mean) / sd. */
+export function predictLinear(model: LinearModel, features: Readonly<Record<string, number>>, stretched = true): number {
+  let s = 0;
+  for (const [name, { mean, sd, weight }] of Object.entries(model.weights)) s += (weight * ((features[name] ?? 0) - mean)) / sd;
+  return model.intercept + (stretched ? model.stretch : 1) * s;
+}
+
+/** Each trait's prediction mapped onto VSTEP's 0-10 (not yet rounded or adjusted for length). */
+export function predictTraits(features: Readonly<Record<string, number>>, file: WritingModelFile = writingModel()): Record<ModelTrait, number> {
+  const { slope, intercept } = file.calibration;
+  const vstep = (trait: ModelTrait) => Math.min(10, Math.max(0, slope * predictLinear(file.traits[trait], features) + intercept));
+  return { overall: vstep('overall'), cohesion: vstep('cohesion'), vocabulary: vstep('vocabulary'), grammar: vstep('grammar') };
+}
