@@ -1,11 +1,14 @@
-// The offline baseline scorer: deterministic, no model, no network. Each criterion is a
-// documented linear function of text features (src/scoring/text-features.ts), clamped to 0-10
-// and rounded to the 0.5 grid. It is a floor, not a rater: its confidence is reported as low,
-// so hybrid routing sends its borderline results to people.
+// The offline scorer: deterministic, no language model, no network. Writing is scored by linear
+// models over measured essay features (src/scoring/essay-features.ts), fitted to human ratings
+// (src/scoring/offline-writing-model.ts); speaking by documented rules over the transcript and the
+// measured delivery. Scores are clamped to 0-10 and rounded to the 0.5 grid. Its confidence is
+// reported as low, so hybrid routing sends its results to people.
 import { overallScore, toHalfPointGrid, wordMinimum } from '../domain/scores.ts';
 import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import { UnscorableResponseError } from './scorer.ts';
 import { estimatePronunciation, pronunciationCaveat, speakingWordGuide } from './speaking-rubric.ts';
+import { analyseEssay, type EssayAnalysis } from './essay-features.ts';
+import { predictTraits, writingModel, type WritingModelFile } from './offline-writing-model.ts';
 import { measure, words } from './text-features.ts';
 
 export const baselineVersion = 'baseline-1';
@@ -30,9 +33,20 @@ function assess(raw: number, length: number, feedback: string, evidence: string[
   return { score: toHalfPointGrid(1 + (raw - 1) * length), evidence, feedback };
 }
 
-export function scoreWithBaseline(response: WritingResponse): ScoringOutcome {
+/** The task the essay features' length scale is anchored to: ELLIPSE essays are Task 2-like. */
+const referenceMinimum = wordMinimum.task2;
+
+const quoteList = (items: readonly string[], n = 3) => items.slice(0, n).map((x) => `"${x}"`).join(', ');
+
+/**
+ * A writing response scored with the fitted model (src/scoring/offline-writing-model.ts):
+ * organisation, vocabulary and grammar from the models of the matching human-rated traits,
+ * task fulfilment from the holistic model less up to 2 points when the response uses none of the
+ * prompt's key words. Length counts relative to the task minimum, in the features and in `assess`.
+ */
+export function scoreAnalysedWriting(response: WritingResponse, analysis: EssayAnalysis, model: WritingModelFile = writingModel()): ScoringOutcome {
   const f = measure(response.text, response.prompt);
-  if (f.wordCount === 0) throw new UnscorableResponseError('the response contains no English words');
+  if (f.wordCount === 0 || analysis.wordCount === 0) throw new UnscorableResponseError('the response contains no English words');
   const minimum = wordMinimum[response.task];
   const length = clamp01(f.wordCount / minimum);
   const flags: string[] = [];
@@ -40,51 +54,54 @@ export function scoreWithBaseline(response: WritingResponse): ScoringOutcome {
   else if (f.wordCount < minimum) flags.push('below_word_minimum');
   if (f.promptOverlap < 0.15) flags.push('possibly_off_task');
 
-  // Raw criterion scores on 1-10 from length-independent features; `assess` applies length.
-  const taskFulfilment = 3 + 7 * clamp01(f.promptOverlap / 0.5);
-  const organisation =
-    1 + 4 * clamp01(f.linkingDevices / 6) + 3 * clamp01((f.paragraphCount - 1) / 3) + 2 * clamp01(f.sentenceCount / 10);
-  const vocabulary = 1 + 6 * clamp01((f.lexicalDiversity - 0.45) / 0.35) + 3 * clamp01(f.longWordShare / 0.25);
-  const slips = (f.capitalisationSlips + f.doubledWords) / Math.max(1, f.sentenceCount);
-  const grammar =
-    1 + 4 * clamp01(f.sentenceLengthSpread / 8) + 3 * clamp01((f.meanSentenceLength - 6) / 12) + 2 * (1 - clamp01(slips * 2));
-
-  const quotes = firstSentences(response.text, 2);
+  const traits = predictTraits(analysis.features, model);
+  const coverage = clamp01(f.promptOverlap / 0.3);
+  const { misspellings, grammarSlips, punctuationSlips, connectives } = analysis;
   const criteria = {
     taskFulfilment: assess(
-      taskFulfilment,
+      traits.overall - 2 * (1 - coverage),
       length,
       `${f.wordCount} words against a minimum of ${minimum}; uses ${Math.round(f.promptOverlap * 100)}% of the prompt's key words.`,
-      quotes.slice(0, 1),
+      firstSentences(response.text, 1),
     ),
     organisation: assess(
-      organisation,
+      traits.cohesion,
       length,
-      `${f.paragraphCount} paragraph(s), ${f.sentenceCount} sentence(s), ${f.linkingDevices} different linking device(s).`,
+      `${analysis.paragraphCount} paragraph(s), ${analysis.sentenceCount} sentence(s); ` +
+        (connectives.length ? `linking devices used: ${connectives.slice(0, 6).join(', ')}.` : 'no linking devices found.'),
     ),
     vocabulary: assess(
-      vocabulary,
+      traits.vocabulary,
       length,
-      `Lexical diversity ${f.lexicalDiversity.toFixed(2)} (moving type-token ratio); ${Math.round(f.longWordShare * 100)}% long words.`,
+      `Lexical diversity ${analysis.features.mattr.toFixed(2)} (moving type-token ratio); ` +
+        (misspellings.length ? `${misspellings.length} misspelt word(s), e.g. ${quoteList(misspellings)}.` : 'no misspelt words found.'),
+      misspellings.slice(0, 3),
     ),
     grammar: assess(
-      grammar,
+      traits.grammar,
       length,
-      `Mean sentence length ${f.meanSentenceLength.toFixed(1)} words; ${f.capitalisationSlips + f.doubledWords} capitalisation or doubled-word slip(s).`,
-      quotes.slice(1, 2),
+      (grammarSlips.length ? `Likely grammar slips: ${quoteList(grammarSlips)}` : 'No common grammar slips found') +
+        (punctuationSlips.length ? `; punctuation: ${quoteList(punctuationSlips, 2)}.` : '.'),
+      grammarSlips.slice(0, 3),
     ),
   };
   return {
     criteria,
     feedback:
-      'Scored by the offline baseline from measurable features (length, prompt coverage, paragraphing, ' +
-      'linking devices, lexical diversity, sentence variety). It cannot judge meaning or accuracy in depth.',
+      'Scored offline by a model fitted to human ratings of learner essays, from measured features: spelling, ' +
+      'common grammar slips, lexical range and sophistication, sentence variety, linking devices, paragraphing and length. ' +
+      'It cannot judge meaning or argument in depth.',
     confidence: 0.35,
     signals: { wordCount: f.wordCount, wordMinimum: minimum, flags },
     provider: offlineProvider,
     model: null,
-    version: baselineVersion,
+    version: model.version,
   };
+}
+
+export function scoreWithBaseline(response: WritingResponse): ScoringOutcome {
+  const analysis = analyseEssay(response.text, { lengthScale: referenceMinimum / wordMinimum[response.task] });
+  return scoreAnalysedWriting(response, analysis);
 }
 
 /** Words that mark complex structures in speech (subordination, relative clauses, conditionals). */

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { createSubmissionService } from '../../src/submissions/submission.service.ts';
+import { writingModel } from '../../src/scoring/offline-writing-model.ts';
 import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
 import { signedIn, type TestUser } from '../helpers/users.ts';
@@ -51,7 +52,7 @@ describe('grading a writing submission end to end', () => {
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     expect(result.overall).toBe(Math.floor(mean * 2 + 0.5) / 2);
     expect(result.level).toBe(result.overall < 4 ? null : result.overall <= 5.5 ? 'B1' : result.overall <= 8 ? 'B2' : 'C1');
-    expect(result).toMatchObject({ source: 'ai', provider: 'offline-baseline', scorerVersion: 'baseline-1' });
+    expect(result).toMatchObject({ source: 'ai', provider: 'offline-baseline', scorerVersion: writingModel().version });
 
     const events = await listEvents(platform.prisma, accepted.id);
     expect(events.map((e) => e.toStatus)).toEqual(['pending', 'processing', 'completed']);
