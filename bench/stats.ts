@@ -1,4 +1,5 @@
 // Summary statistics for the benchmark: nearest-rank percentiles over raw samples.
+import { percentile } from '../src/lib/percentile.ts';
 
 export interface Summary {
   count: number;
@@ -10,12 +11,6 @@ export interface Summary {
   mean: number;
 }
 
-/** Nearest-rank percentile of an ascending array (p in 0..100). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}
 
 export function summarise(samples: readonly number[]): Summary {
   const sorted = [...samples].sort((a, b) => a - b);

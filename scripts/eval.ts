@@ -35,7 +35,7 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function positiveInt(name: string, value: string | undefined, fallback: number): number {
+function wholeNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) fail(`--${name} must be a whole number, not "${value}"`);
@@ -114,7 +114,7 @@ const essays = await readLabelledEssays(args.data, {
   textColumn: args['text-column'],
   idColumn: args['id-column'],
   grid: defaultGrid,
-  limit: args.limit === undefined ? undefined : positiveInt('limit', args.limit, 0),
+  limit: args.limit === undefined ? undefined : wholeNumber('limit', args.limit, 0),
 }).catch((error: Error) => fail(error.message));
 
 const report = await evaluate(scorer, essays, {
@@ -124,8 +124,8 @@ const report = await evaluate(scorer, essays, {
   calibration,
   grid: defaultGrid,
   routing: config.grading.routing,
-  concurrency: positiveInt('concurrency', args.concurrency, args.scorer === 'llm' ? 4 : 1),
-  retries: positiveInt('retries', args.retries, 3),
+  concurrency: wholeNumber('concurrency', args.concurrency, args.scorer === 'llm' ? 4 : 1),
+  retries: wholeNumber('retries', args.retries, 3),
   offlineOpinion: args.scorer === 'llm' ? offlineOverallOf : undefined,
   onProgress: progressBar(),
 });

@@ -6,6 +6,7 @@ import { route, type RoutingRules } from '../domain/routing.ts';
 import { MalformedOutputError, ProviderUnavailableError } from '../providers/errors.ts';
 import type { Scorer, ScoringOutcome, WritingResponse } from '../scoring/scorer.ts';
 import { UnscorableResponseError } from '../scoring/scorer.ts';
+import { percentile } from '../lib/percentile.ts';
 import { fromVstep, type Calibration, type ColumnMapping, type LabelledEssay } from './dataset.ts';
 import { agreement, categoryOf, gridValues, type Agreement, type Grid } from './metrics.ts';
 
@@ -55,8 +56,6 @@ interface Scored {
   ms: number;
   offlineOverall: number | undefined;
 }
-
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : null);
 
 async function scoreWithRetries(scorer: Scorer, response: WritingResponse, options: EvaluationOptions): Promise<ScoringOutcome> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -139,7 +138,7 @@ export async function evaluate(scorer: Scorer, essays: readonly LabelledEssay[],
     routing: { review, share: scored.length ? review / scored.length : null, reasons },
     time: {
       totalSeconds: (performance.now() - started) / 1000,
-      perEssayMs: { mean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : null, p50: percentile(times, 50), p95: percentile(times, 95) },
+      perEssayMs: { mean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : null, p50: times.length ? percentile(times, 50) : null, p95: times.length ? percentile(times, 95) : null },
     },
     tokens: usage.length ? { prompt, completion, perEssay: (prompt + completion) / usage.length } : null,
   };
