@@ -33,6 +33,15 @@ function assess(raw: number, length: number, feedback: string, evidence: string[
   return { score: toHalfPointGrid(1 + (raw - 1) * length), evidence, feedback };
 }
 
+/** The share of the expected length written (at most 1) and the length and off-task flags. */
+function lengthAndFlags(wordCount: number, expected: number, offTask: boolean): { length: number; flags: string[] } {
+  const flags: string[] = [];
+  if (wordCount < expected * 0.5) flags.push('far_below_word_minimum');
+  else if (wordCount < expected) flags.push('below_word_minimum');
+  if (offTask) flags.push('possibly_off_task');
+  return { length: clamp01(wordCount / expected), flags };
+}
+
 /** The task the essay features' length scale is anchored to: ELLIPSE essays are Task 2-like. */
 const referenceMinimum = wordMinimum.task2;
 
@@ -48,11 +57,7 @@ export function scoreAnalysedWriting(response: WritingResponse, analysis: EssayA
   const f = measure(response.text, response.prompt);
   if (f.wordCount === 0 || analysis.wordCount === 0) throw new UnscorableResponseError('the response contains no English words');
   const minimum = wordMinimum[response.task];
-  const length = clamp01(f.wordCount / minimum);
-  const flags: string[] = [];
-  if (f.wordCount < minimum * 0.5) flags.push('far_below_word_minimum');
-  else if (f.wordCount < minimum) flags.push('below_word_minimum');
-  if (f.promptOverlap < 0.15) flags.push('possibly_off_task');
+  const { length, flags } = lengthAndFlags(f.wordCount, minimum, f.promptOverlap < 0.15);
 
   const traits = predictTraits(analysis.features, model);
   const coverage = clamp01(f.promptOverlap / 0.3);
@@ -124,11 +129,7 @@ export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOu
   const f = measure(response.transcript, response.prompt);
   const fl = response.fluency;
   const guide = speakingWordGuide[response.task];
-  const length = clamp01(tokens.length / guide);
-  const flags: string[] = [];
-  if (tokens.length < guide * 0.5) flags.push('far_below_word_minimum');
-  else if (tokens.length < guide) flags.push('below_word_minimum');
-  if (f.promptOverlap < 0.1) flags.push('possibly_off_task');
+  const { length, flags } = lengthAndFlags(tokens.length, guide, f.promptOverlap < 0.1);
 
   const perHundred = (n: number) => (n * 100) / tokens.length;
   const complex = perHundred(tokens.filter((t) => subordinators.has(t)).length);
