@@ -17,7 +17,20 @@ export interface TokenPair {
   expiresIn: number;
 }
 
-export const presentUser = (u: { id: string; email: string; name: string; role: Role }) => ({
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+/** A token pair with the account it was issued to (the browser session routes answer with both). */
+export interface SignedIn {
+  user: PublicUser;
+  tokens: TokenPair;
+}
+
+export const presentUser = (u: PublicUser): PublicUser => ({
   id: u.id,
   email: u.email,
   name: u.name,
@@ -45,30 +58,36 @@ export function createAuthService({ prisma, accessTokens, refreshTokens }: AuthS
     return presentUser(user);
   }
 
+  async function signIn(email: string, password: string): Promise<SignedIn> {
+    const user = await prisma.user.findUnique({ where: { email } });
+    // Unknown email and wrong password cost the same and answer the same.
+    const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
+    if (!user || !ok) throw invalidCredentials();
+    return { user: presentUser(user), tokens: await pair(user, await refreshTokens.issue(user.id)) };
+  }
+
+  /** Spends `token` and issues the next pair of its family; a replayed token revokes the family. */
+  async function rotate(token: string): Promise<SignedIn> {
+    const outcome = await refreshTokens.rotate(token);
+    if (!outcome.ok) {
+      throw new UnauthorizedError(
+        outcome.reason === 'reused'
+          ? 'This refresh token was already used; every session it belongs to has been signed out.'
+          : 'The refresh token is not valid.',
+      );
+    }
+    return { user: presentUser(outcome.user), tokens: await pair(outcome.user, outcome.token) };
+  }
+
   return {
     createUser,
 
     register: (input: { email: string; password: string; name: string }) => createUser({ ...input, role: 'student' }),
 
-    async login(email: string, password: string): Promise<TokenPair> {
-      const user = await prisma.user.findUnique({ where: { email } });
-      // Unknown email and wrong password cost the same and answer the same.
-      const ok = user ? await verifyPassword(user.passwordHash, password) : await burnVerification(password);
-      if (!user || !ok) throw invalidCredentials();
-      return pair(user, await refreshTokens.issue(user.id));
-    },
-
-    async refresh(token: string): Promise<TokenPair> {
-      const outcome = await refreshTokens.rotate(token);
-      if (!outcome.ok) {
-        throw new UnauthorizedError(
-          outcome.reason === 'reused'
-            ? 'This refresh token was already used; every session it belongs to has been signed out.'
-            : 'The refresh token is not valid.',
-        );
-      }
-      return pair(outcome.user, outcome.token);
-    },
+    signIn,
+    rotate,
+    login: async (email: string, password: string): Promise<TokenPair> => (await signIn(email, password)).tokens,
+    refresh: async (token: string): Promise<TokenPair> => (await rotate(token)).tokens,
 
     logout: (token: string) => refreshTokens.revokeFamilyOf(token),
 

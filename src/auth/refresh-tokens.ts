@@ -6,7 +6,7 @@ import type { Role } from './access-tokens.ts';
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export type RotationOutcome =
-  | { ok: true; user: { id: string; role: Role }; token: string }
+  | { ok: true; user: { id: string; email: string; name: string; role: Role }; token: string }
   | { ok: false; reason: 'unknown' | 'expired' | 'revoked' | 'reused' };
 
 export function createRefreshTokens(prisma: PrismaClient, ttlSeconds: number) {
@@ -44,7 +44,7 @@ export function createRefreshTokens(prisma: PrismaClient, ttlSeconds: number) {
         const spent = await tx.refreshToken.update({
           where: { id: row.id },
           data: { usedAt: new Date() },
-          include: { user: { select: { id: true, role: true } } },
+          include: { user: { select: { id: true, email: true, name: true, role: true } } },
         });
         const next = await issue(spent.userId, row.family_id, tx);
         return { ok: true, user: spent.user, token: next } as const;

@@ -22,6 +22,8 @@ import { createAudioStore, type AudioStore } from '../storage/audio-store.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
 import { installDatabaseMetrics } from '../lib/db-metrics.ts';
+import { consoleRoutes } from '../console/console.routes.ts';
+import { sessionRoutes } from '../auth/session.routes.ts';
 import { docsRoutes } from './docs.routes.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { errorHandler, methodNotAllowed, notFound } from './middleware/error-handler.ts';
@@ -43,6 +45,8 @@ export interface AppDeps {
   audioStore?: AudioStore;
   /** Wakes live streams when events are stored (startEventHub); without it streams re-check at each heartbeat. */
   events?: EventHub;
+  /** The built web console (index.html, assets/); by default web/dist of this checkout. */
+  consoleDir?: string;
 }
 
 /** Longest a readiness check may take per dependency. */
@@ -93,6 +97,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(docsRoutes(config));
+  app.use(consoleRoutes(config, deps.consoleDir));
 
   const limiter = createRateLimiter(redis, logger);
   if (!redis) logger.warn('REDIS_URL is not set: rate limiting is off');
@@ -103,6 +108,7 @@ export function createApp(deps: AppDeps): express.Express {
     refreshTokens: createRefreshTokens(prisma, config.auth.refreshTtlSeconds),
   });
   app.use(authRoutes(config, auth, accessTokens, limiter));
+  app.use(sessionRoutes(config, auth, limiter));
   const audioStore = deps.audioStore ?? createAudioStore(config);
   const submissions = createSubmissionService({ config, prisma, temporal, logger, audioStore });
   const live = createLiveHandlers({ config, prisma, logger, hub: deps.events ?? createPollingHub(), getVisible: submissions.getVisible });

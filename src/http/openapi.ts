@@ -4,6 +4,7 @@
 // renders it with Swagger UI. test/integration/openapi.test.ts fails when a route is missing.
 import { z } from 'zod';
 import { createUserSchema, loginSchema, refreshSchema, registerSchema } from '../auth/auth.schemas.ts';
+import { consoleHeader, sessionCookieName, sessionCookiePath, sessionTokenPattern } from '../auth/session-cookie.ts';
 import { reviewDecisionContract, reviewIdParams, reviewListQuery } from '../reviews/review.schemas.ts';
 import {
   createSpeakingSubmissionSchema,
@@ -13,6 +14,20 @@ import {
   waitQuery,
 } from '../submissions/submission.schemas.ts';
 import { attemptIdParams, createAttemptSchema, progressQuery, studentQuery } from '../attempts/attempt.schemas.ts';
+import {
+  attempt,
+  consoleSettings,
+  health,
+  problem,
+  progress,
+  review,
+  reviewQueueItem,
+  session,
+  submission,
+  submissionDetail,
+  tokens,
+  user,
+} from './openapi.schemas.ts';
 
 type Role = 'student' | 'grader' | 'admin';
 
@@ -26,85 +41,25 @@ interface Operation {
   roles?: Role[];
   params?: z.ZodObject;
   query?: z.ZodObject;
-  /** Request headers the operation reads. */
-  headers?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
+  /** Request headers the operation reads (optional unless `required`). */
+  headers?: Array<{ name: string; description: string; schema: Record<string, unknown>; required?: boolean }>;
+  /** Cookies the operation reads (all optional). */
+  cookies?: Array<{ name: string; description: string; schema: Record<string, unknown> }>;
+  /** More than the summary says (shown after the roles). */
+  description?: string;
   body?: z.ZodType;
   /** The body may be left out (every field is optional). */
   bodyOptional?: boolean;
   /** Extra request bodies by content type (multipart speaking answers). */
   otherBodies?: Record<string, Record<string, unknown>>;
-  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string; headers?: Record<string, ResponseHeader> }>;
 }
 
-// ---- Response shapes (documentation; the presenters produce them) -------------------------
+interface ResponseHeader {
+  description: string;
+  schema: Record<string, unknown>;
+}
 
-const problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-    requestId: z.string().optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
-
-const user = z.object({ id: z.uuid(), email: z.email(), name: z.string(), role: z.enum(['student', 'grader', 'admin']) }).meta({ id: 'User' });
-const tokens = z
-  .object({ accessToken: z.string(), refreshToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int() })
-  .meta({ id: 'Tokens' });
-const criterion = z.object({ score: z.number(), evidence: z.array(z.string()).optional(), feedback: z.string().nullable().optional(), estimated: z.boolean().optional() });
-const result = z
-  .looseObject({
-    overall: z.number(),
-    level: z.enum(['B1', 'B2', 'C1']).nullable(),
-    criteria: z.record(z.string(), criterion),
-    feedback: z.string(),
-    source: z.enum(['ai', 'human']),
-    provider: z.string(),
-    model: z.string().nullable(),
-    routing: z.unknown().optional(),
-  })
-  .meta({ id: 'Result' });
-const reviewSummary = z.looseObject({ id: z.uuid(), priority: z.enum(['low', 'medium', 'high']), status: z.string(), reasons: z.array(z.string()), dueAt: z.iso.datetime() });
-const submission = z
-  .looseObject({
-    id: z.uuid(),
-    skill: z.enum(['writing', 'speaking']),
-    task: z.enum(['task1', 'task2', 'part1', 'part2', 'part3']),
-    mode: z.enum(['auto', 'hybrid', 'human']),
-    status: z.enum(['pending', 'processing', 'completed', 'review_pending', 'failed']),
-    createdAt: z.iso.datetime(),
-    updatedAt: z.iso.datetime(),
-    deadlineAt: z.iso.datetime(),
-    slaBreached: z.boolean(),
-    workflowId: z.string(),
-    result: result.nullable(),
-    review: reviewSummary.nullable(),
-    audio: z.looseObject({ format: z.string(), bytes: z.number().nullable(), durationSeconds: z.number().nullable(), url: z.string() }).nullable().optional(),
-    transcript: z.looseObject({ text: z.string(), confidence: z.number(), fluency: z.record(z.string(), z.number().nullable()) }).nullable().optional(),
-  })
-  .meta({ id: 'Submission' });
-const review = z
-  .looseObject({
-    id: z.uuid(),
-    submissionId: z.uuid(),
-    priority: z.enum(['low', 'medium', 'high']),
-    status: z.enum(['open', 'claimed', 'completed', 'cancelled']),
-    reasons: z.array(z.string()),
-    note: z.string().nullable(),
-    dueAt: z.iso.datetime(),
-    claimedBy: z.uuid().nullable(),
-    leaseExpiresAt: z.iso.datetime().nullable(),
-    createdAt: z.iso.datetime(),
-  })
-  .meta({ id: 'Review' });
-const skillView = z.looseObject({ score: z.number().nullable(), level: z.string().nullable(), complete: z.boolean(), tasks: z.record(z.string(), z.unknown()) });
-const attempt = z
-  .looseObject({ id: z.uuid(), studentId: z.uuid(), title: z.string().nullable(), createdAt: z.iso.datetime(), skills: z.object({ writing: skillView, speaking: skillView }) })
-  .meta({ id: 'Attempt' });
-const progress = z.looseObject({ studentId: z.uuid(), skills: z.record(z.string(), z.looseObject({ graded: z.number().int() })) }).meta({ id: 'Progress' });
-const health = z.looseObject({ status: z.string() });
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(codes.map((code) => [code, { description: problemText[code] ?? 'Problem', schema: problem, contentType: 'application/problem+json' }]));
@@ -121,6 +76,26 @@ const problemText: Record<number, string> = {
   503: 'Unavailable (Retry-After)',
 };
 
+// The browser session: the refresh token travels only in this cookie, and the refresh and
+// sign-out calls need the console's header (src/auth/session.routes.ts).
+const consoleHeaderParameter = {
+  name: consoleHeader.name,
+  required: true,
+  description: `Must be \`${consoleHeader.value}\` (403 otherwise): a custom header forces a CORS preflight, so other sites cannot send it.`,
+  schema: { type: 'string', enum: [consoleHeader.value] },
+};
+const sessionCookie = (schema: Record<string, unknown>) => ({
+  name: sessionCookieName,
+  description: `The refresh token, set by POST /auth/session (HttpOnly, SameSite=Strict, Path=${sessionCookiePath}).`,
+  schema,
+});
+const setsCookie = (what: string): Record<string, ResponseHeader> => ({
+  'Set-Cookie': {
+    description: `${sessionCookieName}=…; ${what}; Path=${sessionCookiePath}; HttpOnly; SameSite=Strict (Secure outside local/test or over TLS)`,
+    schema: { type: 'string' },
+  },
+});
+
 /** The text fields of a speaking upload; the file part is added beside them. */
 const speakingFields = z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as Record<string, unknown> & { properties: object };
 
@@ -133,11 +108,16 @@ export const operations: Operation[] = [
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', tag: 'Operations', responses: { 200: { description: 'Prometheus text format', contentType: 'text/plain' } } },
   { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'Operations', responses: { 200: { description: 'OpenAPI 3.1' } } },
   { method: 'get', path: '/docs', summary: 'Interactive API documentation', tag: 'Operations', responses: { 200: { description: 'HTML', contentType: 'text/html' } } },
+  // The console's pages and files (/, /console/...) are a web app, not API: only its settings are here.
+  { method: 'get', path: '/console/settings.json', summary: 'Settings the web console reads at start', tag: 'Console', responses: { 200: { description: 'Settings', schema: consoleSettings } } },
 
   { method: 'post', path: '/auth/register', summary: 'Create a student account', tag: 'Accounts', body: registerSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 409, 413, 415, 422, 429) } },
   { method: 'post', path: '/auth/login', summary: 'Log in', tag: 'Accounts', body: loginSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 413, 415, 422, 429) } },
   { method: 'post', path: '/auth/refresh', summary: 'Trade a refresh token for a new pair (the old one is spent)', tag: 'Accounts', body: refreshSchema, responses: { 200: { description: 'Tokens', schema: tokens }, ...problems(400, 401, 413, 415, 422, 429) } },
   { method: 'post', path: '/auth/logout', summary: 'Revoke the refresh token family', tag: 'Accounts', body: refreshSchema, responses: { 204: { description: 'Logged out' }, ...problems(400, 413, 415, 422) } },
+  { method: 'post', path: '/auth/session', summary: 'Sign in the web console: the access token in the body, the refresh token in an HttpOnly cookie', tag: 'Accounts', body: loginSchema, description: 'Same checks and rate limits as /auth/login.', responses: { 200: { description: 'Signed in', schema: session, headers: setsCookie('Max-Age=JWT_REFRESH_TTL_SECONDS') }, ...problems(400, 401, 413, 415, 422, 429) } },
+  { method: 'post', path: '/auth/session/refresh', summary: "Trade the session cookie's refresh token for a new access token (the cookie rotates)", tag: 'Accounts', headers: [consoleHeaderParameter], cookies: [sessionCookie({ type: 'string', pattern: sessionTokenPattern.source })], description: 'A missing, unknown, expired or spent token is a 401 and clears the cookie; a spent one also signs out its whole family.', responses: { 200: { description: 'Refreshed', schema: session, headers: setsCookie('Max-Age=JWT_REFRESH_TTL_SECONDS') }, 401: { ...problems(401)[401]!, description: 'No valid session (the cookie is cleared)', headers: setsCookie('Max-Age=0') }, ...problems(400, 403, 413, 415, 429) } },
+  { method: 'delete', path: '/auth/session', summary: 'Sign the web console out: revoke the refresh token family and clear the cookie', tag: 'Accounts', headers: [consoleHeaderParameter], cookies: [sessionCookie({ type: 'string' })], description: 'Without a session cookie there is nothing to revoke: still 204.', responses: { 204: { description: 'Signed out', headers: setsCookie('Max-Age=0') }, ...problems(400, 403, 413, 415) } },
   { method: 'get', path: '/me', summary: 'Who am I', tag: 'Accounts', roles: ['student', 'grader', 'admin'], responses: { 200: { description: 'The account', schema: user }, ...problems(401) } },
   { method: 'post', path: '/admin/users', summary: 'Create an account with any role', tag: 'Accounts', roles: ['admin'], body: createUserSchema, responses: { 201: { description: 'Created', schema: user }, ...problems(400, 401, 403, 409, 413, 415, 422) } },
 
@@ -165,14 +145,14 @@ export const operations: Operation[] = [
     responses: { 202: { description: 'Accepted; grading runs in a workflow. Location: /submissions/{id}', schema: submission }, ...problems(400, 401, 403, 409, 413, 415, 422, 429) },
   },
   { method: 'get', path: '/submissions', summary: 'List visible submissions, newest first, with filters', tag: 'Submissions', roles: ['student', 'grader', 'admin'], query: listQuery, responses: { 200: { description: 'A page', schema: z.object({ items: z.array(submission), nextCursor: z.string().nullable() }) }, ...problems(400, 401) } },
-  { method: 'get', path: '/submissions/:id', summary: 'One submission', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, responses: { 200: { description: 'The submission', schema: submission }, ...problems(400, 401, 404) } },
+  { method: 'get', path: '/submissions/:id', summary: 'One submission, with its prompt and (writing) essay', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, responses: { 200: { description: 'The submission', schema: submissionDetail }, ...problems(400, 401, 404) } },
   { method: 'get', path: '/submissions/:id/events', summary: 'Live feed (Server-Sent Events); Last-Event-ID resumes', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, responses: { 200: { description: 'text/event-stream of the stored events', contentType: 'text/event-stream' }, 204: { description: 'Settled; nothing newer than Last-Event-ID' }, ...problems(400, 401, 404, 503) } },
   { method: 'get', path: '/submissions/:id/wait', summary: 'Long-poll until the status changes', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, query: waitQuery, responses: { 200: { description: 'The submission', schema: submission }, ...problems(400, 401, 404, 503) } },
   { method: 'get', path: '/submissions/:id/audio', summary: 'The recording of a speaking answer', tag: 'Submissions', roles: ['student', 'grader', 'admin'], params: submissionIdParams, responses: { 200: { description: 'The stored bytes, with their real content type', contentType: 'audio/*' }, ...problems(400, 401, 404) } },
   { method: 'delete', path: '/submissions/:id', summary: 'Delete (hard) and end its workflow', tag: 'Submissions', roles: ['student', 'admin'], params: submissionIdParams, responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) } },
   { method: 'post', path: '/admin/submissions/:id/retry', summary: 'Re-drive a failed submission', tag: 'Submissions', roles: ['admin'], params: submissionIdParams, responses: { 202: { description: 'Grading again', schema: submission }, ...problems(400, 401, 403, 404, 409) } },
 
-  { method: 'get', path: '/reviews', summary: 'The review queue, high priority first', tag: 'Reviews', roles: ['grader', 'admin'], query: reviewListQuery, responses: { 200: { description: 'Reviews and counts per priority', schema: z.object({ items: z.array(review), counts: z.record(z.string(), z.number()) }) }, ...problems(400, 401, 403) } },
+  { method: 'get', path: '/reviews', summary: 'The review queue, high priority first', tag: 'Reviews', roles: ['grader', 'admin'], query: reviewListQuery, description: 'Counts per priority follow the status and skill filters (not the priority filter).', responses: { 200: { description: 'Reviews and counts per priority', schema: z.object({ items: z.array(reviewQueueItem), counts: z.record(z.string(), z.number()) }) }, ...problems(400, 401, 403) } },
   { method: 'post', path: '/reviews/:id/claim', summary: 'Claim a review (lease)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, responses: { 200: { description: 'Claimed', schema: review }, ...problems(400, 401, 403, 404, 409) } },
   { method: 'post', path: '/reviews/:id/release', summary: 'Give a claimed review back', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, responses: { 200: { description: 'Released', schema: review }, ...problems(400, 401, 403, 404, 409) } },
   { method: 'post', path: '/reviews/:id/complete', summary: 'Submit the final criterion scores (delivered to the workflow)', tag: 'Reviews', roles: ['grader'], params: reviewIdParams, body: reviewDecisionContract, responses: { 200: { description: 'The completed submission', schema: submission }, ...problems(400, 401, 403, 404, 409, 413, 415) } },
@@ -232,11 +212,13 @@ export function openApiDocument(info: { version: string; serverUrl?: string }) {
       summary: op.summary,
       tags: [op.tag],
       operationId: `${op.method}${path.replace(/[{}]/g, '').replace(/\/(\w)/g, (_, c: string) => c.toUpperCase()).replace(/[^A-Za-z0-9]/g, '')}`,
-      ...(op.roles ? { security: [{ bearerAuth: [] }], description: `Roles: ${op.roles.join(', ')}.` } : { security: [] }),
+      ...(op.roles ? { security: [{ bearerAuth: [] }] } : { security: [] }),
+      ...(op.roles || op.description ? { description: [op.roles && `Roles: ${op.roles.join(', ')}.`, op.description].filter(Boolean).join(' ') } : {}),
       parameters: [
         ...parameters('path', op.params),
         ...parameters('query', op.query),
-        ...(op.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: h.schema })),
+        ...(op.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: h.required ?? false, description: h.description, schema: h.schema })),
+        ...(op.cookies ?? []).map((c) => ({ name: c.name, in: 'cookie', required: false, description: c.description, schema: c.schema })),
       ],
       ...(Object.keys(content).length ? { requestBody: { required: !op.bodyOptional, content } } : {}),
       responses: Object.fromEntries(
@@ -244,6 +226,7 @@ export function openApiDocument(info: { version: string; serverUrl?: string }) {
           code,
           {
             description: r.description,
+            ...(r.headers ? { headers: r.headers } : {}),
             ...(r.schema || r.contentType
               ? { content: { [r.contentType ?? 'application/json']: r.schema ? { schema: jsonSchema(r.schema) } : {} } }
               : {}),

@@ -1,4 +1,4 @@
-import type { ReviewTask } from '../generated/prisma/client.ts';
+import type { ReviewTask, Submission } from '../generated/prisma/client.ts';
 
 export function presentReview(r: ReviewTask) {
   return {
@@ -13,5 +13,20 @@ export function presentReview(r: ReviewTask) {
     leaseExpiresAt: r.leaseExpiresAt?.toISOString() ?? null,
     completedAt: r.completedAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
+  };
+}
+
+type QueueItem = ReviewTask & { submission: Pick<Submission, 'skill' | 'task' | 'mode' | 'wordCount'> };
+
+/** A review in the queue: the review plus its submission's skill, task, mode and word count. */
+export function presentQueueItem(r: QueueItem) {
+  const { skill, task, mode, wordCount } = r.submission;
+  return {
+    ...presentReview(r),
+    skill,
+    task,
+    mode,
+    // A speaking answer's count is of its transcript, which the queue does not show.
+    wordCount: skill === 'writing' ? wordCount : null,
   };
 }

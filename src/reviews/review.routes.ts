@@ -7,7 +7,7 @@ import { validated } from '../http/middleware/validate.ts';
 import { findSubmission } from '../submissions/submission.repository.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import { presentReview } from './review.presenter.ts';
+import { presentQueueItem, presentReview } from './review.presenter.ts';
 import { completeReviewSchema, reviewIdParams, reviewListQuery } from './review.schemas.ts';
 import type { ReviewService } from './review.service.ts';
 
@@ -20,7 +20,7 @@ export function reviewRoutes(service: ReviewService, prisma: PrismaClient, acces
     requireRole('grader', 'admin'),
     validated({ query: reviewListQuery }, async ({ query }, _req, res) => {
       const { items, counts } = await service.list(query);
-      res.json({ items: items.map(presentReview), counts });
+      res.json({ items: items.map(presentQueueItem), counts });
     }),
   );
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { speakingCriteria, writingCriteria } from '../domain/scores.ts';
+import { skills, speakingCriteria, writingCriteria } from '../domain/scores.ts';
 import { noNulCharacters } from '../http/middleware/validate.ts';
 
 export const reviewIdParams = z.object({ id: z.uuid('must be a UUID') });
@@ -7,8 +7,11 @@ export const reviewIdParams = z.object({ id: z.uuid('must be a UUID') });
 export const reviewListQuery = z.object({
   status: z.enum(['open', 'claimed', 'completed']).optional(),
   priority: z.enum(['low', 'medium', 'high']).optional(),
+  skill: z.enum(skills).optional().describe('Only reviews of this skill; the counts per priority are then of this skill too.'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
+
+export type ReviewListQuery = z.output<typeof reviewListQuery>;
 
 /** Feedback is stored as PostgreSQL text, which cannot hold NUL: refused before the workflow accepts it. */
 const feedback = (max: number) => z.string().max(max).regex(noNulCharacters, 'must not contain NUL characters');

@@ -11,6 +11,7 @@ import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import type { ReviewTask } from '../generated/prisma/client.ts';
 import { completeReviewUpdate } from '../../workflows/grade-submission.workflow.ts';
 import { reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../../workflows/grade-submission.types.ts';
+import type { ReviewListQuery } from './review.schemas.ts';
 
 export interface ReviewServiceDeps {
   config: Config;
@@ -20,6 +21,9 @@ export interface ReviewServiceDeps {
 }
 
 const priorities = ['high', 'medium', 'low'] as const;
+
+/** The submission fields a queue item carries (see presentQueueItem). */
+export const queueSubmissionFields = { skill: true, task: true, mode: true, wordCount: true } as const;
 
 export function createReviewService({ config, prisma, temporal }: ReviewServiceDeps) {
   const leaseMs = config.grading.reviewLeaseSeconds * 1000;
@@ -44,11 +48,19 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
   }
 
   return {
-    async list(query: { status?: 'open' | 'claimed' | 'completed'; priority?: 'low' | 'medium' | 'high'; limit: number }) {
-      const active: Prisma.ReviewTaskWhereInput = query.status ? { status: query.status } : { status: { in: ['open', 'claimed'] } };
+    /**
+     * The queue, most urgent first, with what the grader needs to pick one (skill, task, mode,
+     * length). Counts per priority follow the status and skill filters, not the priority one.
+     */
+    async list(query: ReviewListQuery) {
+      const active: Prisma.ReviewTaskWhereInput = {
+        ...(query.status ? { status: query.status } : { status: { in: ['open', 'claimed'] } }),
+        ...(query.skill ? { submission: { skill: query.skill } } : {}),
+      };
       const [items, grouped] = await Promise.all([
         prisma.reviewTask.findMany({
           where: { ...active, ...(query.priority ? { priority: query.priority } : {}) },
+          include: { submission: { select: queueSubmissionFields } },
           // Enum order is low < medium < high, so descending puts high first.
           orderBy: [{ priority: 'desc' }, { dueAt: 'asc' }, { createdAt: 'asc' }],
           take: query.limit,

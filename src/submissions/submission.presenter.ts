@@ -64,7 +64,21 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
       reasons: s.review.reasons,
       note: s.review.note,
       dueAt: s.review.dueAt.toISOString(),
+      // Who holds the claim and until when: what a grader's review screen shows.
+      ...(viewer.staff ? { claimedBy: s.review.claimedById, leaseExpiresAt: s.review.leaseExpiresAt?.toISOString() ?? null } : {}),
     },
     links,
+  };
+}
+
+/**
+ * One submission on its own page: also what was asked and, for writing, the essay. Lists leave
+ * both out to keep their pages small.
+ */
+export function presentSubmissionDetail(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }) {
+  return {
+    ...presentSubmission(s, links, viewer),
+    prompt: s.prompt,
+    ...(s.skill === 'writing' ? { text: s.text ?? '' } : {}),
   };
 }

@@ -9,7 +9,7 @@ import { validated } from '../http/middleware/validate.ts';
 import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
 import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
-import { presentSubmission } from './submission.presenter.ts';
+import { presentSubmission, presentSubmissionDetail } from './submission.presenter.ts';
 import type { LiveHandlers } from '../live/submission-stream.ts';
 import { createWritingSubmissionSchema, listQuery, submissionIdParams, waitQuery } from './submission.schemas.ts';
 import type { Created, SubmissionService } from './submission.service.ts';
@@ -89,7 +89,7 @@ export function submissionRoutes(
       const submission = await service.getVisible(params.id, principalOf(res.locals));
       if (!submission) throw new NotFoundError('No submission with this id.');
       const viewer = principalOf(res.locals);
-      res.json(presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
+      res.json(presentSubmissionDetail(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
     }),
   );
 

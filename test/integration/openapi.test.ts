@@ -41,7 +41,11 @@ describe('OpenAPI', () => {
     const app = createApp({ ...platform, logger: testLogger });
     const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)).sort();
-    const served = servedRoutes(app).filter((r) => !r.startsWith('GET /docs/'));
+    // The web console's pages and files are a web app served beside the API, not operations of
+    // it (its settings.json is documented); listed here so a new route cannot slip by unnoticed.
+    const consolePages = ['GET /', 'GET /console', 'GET /console/{*route}'];
+    expect(servedRoutes(app)).toEqual(expect.arrayContaining(consolePages));
+    const served = servedRoutes(app).filter((r) => !r.startsWith('GET /docs/') && !consolePages.includes(r));
     expect(served.length).toBeGreaterThan(25);
     expect(documented).toEqual(served);
     expect(doc.openapi).toBe('3.1.0');
@@ -69,6 +73,25 @@ describe('OpenAPI', () => {
     for (const ref of JSON.stringify(doc).match(/#\/components\/schemas\/\w+/g) ?? []) {
       expect(doc.components.schemas[ref.split('/').pop()!], ref).toBeDefined();
     }
+  });
+
+  it("when the web console's calls are looked up, then the document states their headers, cookie and fields", async () => {
+    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as any;
+    const refresh = doc.paths['/auth/session/refresh'].post;
+    expect(refresh.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'X-Requested-With', in: 'header', required: true, schema: { type: 'string', enum: ['vstep-console'] } }),
+        expect.objectContaining({ name: 'vstep_refresh', in: 'cookie', required: false }),
+      ]),
+    );
+    expect(refresh.responses['200'].headers['Set-Cookie']).toBeDefined();
+    expect(doc.components.schemas.Session.required).toEqual(expect.arrayContaining(['accessToken', 'user']));
+    expect(doc.components.schemas.Session.properties.refreshToken).toBeUndefined();
+    expect(doc.paths['/submissions/{id}'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SubmissionDetail' });
+    expect(doc.components.schemas.SubmissionDetail.required).toContain('prompt');
+    expect(doc.paths['/reviews'].get.parameters.map((p: { name: string }) => p.name)).toContain('skill');
+    expect(doc.components.schemas.ReviewQueueItem.required).toEqual(expect.arrayContaining(['skill', 'task', 'mode', 'wordCount']));
+    expect(doc.paths['/console/settings.json'].get.security).toEqual([]);
   });
 
   it('when a browser opens /docs, then the page and Swagger UI come from this server under its CSP', async () => {
