@@ -2,7 +2,7 @@
 # One image for the API, the worker and the migration job. Debian slim, not Alpine: the
 # Temporal core bridge is built against glibc.
 
-# ---- build: all dependencies, the generated Prisma client, then production dependencies only
+# ---- build: all dependencies, the generated Prisma client, the web console, then production dependencies only
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 ENV SCARF_ANALYTICS=false \
@@ -13,7 +13,7 @@ COPY prisma ./prisma
 COPY scripts/prisma-generate.mjs ./scripts/prisma-generate.mjs
 RUN npm ci --no-audit
 COPY . .
-RUN npm prune --omit=dev --no-audit
+RUN npm run build:web && npm prune --omit=dev --no-audit
 
 # ---- runtime: the offline recogniser and decoder, a non-root user, the app
 FROM node:20-bookworm-slim AS runtime

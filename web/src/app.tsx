@@ -1,0 +1,72 @@
+// The console's shell: restores the session from its cookie, then routes by role.
+import { useEffect, useState } from 'preact/hooks';
+import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { Layout } from './components/layout.tsx';
+import { Loading } from './components/ui.tsx';
+import { restoreSession, signOut, whenSignedOut, type User } from './lib/api.ts';
+import { base, homeOf, SessionContext, useSession } from './lib/session.ts';
+import { FailedPage } from './pages/admin-failed.tsx';
+import { LoginPage } from './pages/login.tsx';
+import { NotFoundPage } from './pages/not-found.tsx';
+import { ProgressPage } from './pages/progress.tsx';
+import { QueuePage } from './pages/queue.tsx';
+import { ReviewPage } from './pages/review.tsx';
+import { SpeakingPage } from './pages/submit-speaking.tsx';
+import { WritingPage } from './pages/submit-writing.tsx';
+import { SubmissionPage } from './pages/submission.tsx';
+import { SubmissionsPage } from './pages/submissions.tsx';
+
+function Home() {
+  const { route } = useLocation();
+  const { user } = useSession();
+  useEffect(() => route(homeOf(user.role), true), [user.role, route]);
+  return null;
+}
+
+function Routes({ user }: { user: User }) {
+  const staff = user.role !== 'student';
+  return (
+    <Router>
+      <Route path={`${base}/`} component={Home} />
+      <Route path={`${base}/login`} component={Home} />
+      <Route path={`${base}/submissions`} component={SubmissionsPage} />
+      <Route path={`${base}/submissions/new/writing`} component={user.role === 'student' ? WritingPage : NotFoundPage} />
+      <Route path={`${base}/submissions/new/speaking`} component={user.role === 'student' ? SpeakingPage : NotFoundPage} />
+      <Route path={`${base}/submissions/:id`} component={SubmissionPage} />
+      <Route path={`${base}/progress`} component={user.role === 'student' ? ProgressPage : NotFoundPage} />
+      <Route path={`${base}/reviews`} component={staff ? QueuePage : NotFoundPage} />
+      <Route path={`${base}/reviews/:submissionId`} component={staff ? ReviewPage : NotFoundPage} />
+      <Route path={`${base}/admin/failed`} component={user.role === 'admin' ? FailedPage : NotFoundPage} />
+      <Route default component={NotFoundPage} />
+    </Router>
+  );
+}
+
+export function App() {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  useEffect(() => {
+    whenSignedOut(() => setUser(null));
+    restoreSession()
+      .then(setUser)
+      .catch(() => setUser(null));
+  }, []);
+
+  if (user === undefined) return <Loading what="your session" />;
+  const end = async () => {
+    await signOut();
+    setUser(null);
+  };
+  return (
+    <LocationProvider scope={base}>
+      {user === null ? (
+        <LoginPage onSignedIn={setUser} />
+      ) : (
+        <SessionContext.Provider value={{ user, signOut: end }}>
+          <Layout>
+            <Routes user={user} />
+          </Layout>
+        </SessionContext.Provider>
+      )}
+    </LocationProvider>
+  );
+}

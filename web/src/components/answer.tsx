@@ -1,0 +1,72 @@
+// What the student handed in: the prompt and the essay, or the recording with its transcript.
+import { useEffect, useState } from 'preact/hooks';
+import { authorised } from '../lib/api.ts';
+import { asApiError } from '../lib/hooks.ts';
+import type { Submission } from '../lib/types.ts';
+import { ProblemAlert } from './ui.tsx';
+
+/** The recording, fetched with the access token (an <audio src> could not send it). */
+function AudioPlayer({ submission }: { submission: Submission }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<ReturnType<typeof asApiError> | null>(null);
+  useEffect(() => {
+    if (!submission.audio) return;
+    const controller = new AbortController();
+    let objectUrl: string | null = null;
+    authorised(`/submissions/${submission.id}/audio`, { signal: controller.signal, headers: { Accept: '*/*' } })
+      .then((r) => r.blob())
+      .then((blob) => {
+        objectUrl = URL.createObjectURL(blob);
+        setUrl(objectUrl);
+      })
+      .catch((e: unknown) => controller.signal.aborted || setError(asApiError(e)));
+    return () => {
+      controller.abort();
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [submission.id, submission.audio]);
+  if (!submission.audio) return <p class="muted">The recording is no longer stored.</p>;
+  return (
+    <>
+      <ProblemAlert error={error} />
+      {url ? <audio controls src={url} aria-label="The recorded answer" /> : !error && <p class="muted">Loading the recording…</p>}
+    </>
+  );
+}
+
+export function Answer({ submission, open = false }: { submission: Submission; open?: boolean }) {
+  return (
+    <section class="card" aria-labelledby="answer-heading">
+      <h2 id="answer-heading">The answer</h2>
+      {submission.prompt && (
+        <blockquote class="prompt">
+          <span class="muted">Prompt</span>
+          <p>{submission.prompt}</p>
+        </blockquote>
+      )}
+      {submission.skill === 'writing' ? (
+        <details open={open}>
+          <summary>Essay · {submission.wordCount ?? 0} words</summary>
+          <div class="essay" data-testid="essay">
+            {submission.text}
+          </div>
+        </details>
+      ) : (
+        <>
+          <AudioPlayer submission={submission} />
+          <h3>Transcript</h3>
+          {submission.transcript ? (
+            <>
+              <p class="essay" data-testid="transcript">
+                {submission.transcript.text || <em>(nothing was recognised)</em>}
+              </p>
+              <p class="muted">Recogniser confidence {Math.round(submission.transcript.confidence * 100)}%</p>
+            </>
+          ) : (
+            <p class="muted">Not transcribed yet.</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

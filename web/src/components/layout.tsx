@@ -1,0 +1,57 @@
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { base, useSession } from '../lib/session.ts';
+
+const links = {
+  student: [
+    ['Submissions', `${base}/submissions`],
+    ['Write', `${base}/submissions/new/writing`],
+    ['Speak', `${base}/submissions/new/speaking`],
+    ['Progress', `${base}/progress`],
+  ],
+  grader: [['Review queue', `${base}/reviews`]],
+  admin: [
+    ['Failed', `${base}/admin/failed`],
+    ['Submissions', `${base}/submissions`],
+    ['Review queue', `${base}/reviews`],
+  ],
+} as const;
+
+export function Layout({ children }: { children: ComponentChildren }) {
+  const { user, signOut } = useSession();
+  const { path } = useLocation();
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href={`${base}/`}>
+          VSTEP <span>Grading</span>
+        </a>
+        <nav aria-label="Main">
+          <ul>
+            {links[user.role].map(([text, href]) => (
+              <li key={href}>
+                <a href={href} aria-current={path === href ? 'page' : undefined}>
+                  {text}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div class="who">
+          <span>
+            {user.name} <span class="muted">({user.role})</span>
+          </span>
+          <button type="button" class="link" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,98 @@
+// Small shared pieces: problem alerts, status badges, the result table.
+import type { ComponentChildren } from 'preact';
+import { useId } from 'preact/hooks';
+import type { ApiError } from '../lib/api.ts';
+import { label, score } from '../lib/format.ts';
+import type { Result, Status } from '../lib/types.ts';
+
+export function ProblemAlert({ error }: { error: ApiError | null }) {
+  if (!error) return null;
+  return (
+    <div class="alert alert-error" role="alert">
+      <strong>{error.title}</strong>
+      {error.detail && <p>{error.detail}</p>}
+      {error.errors.length > 0 && (
+        <ul>
+          {error.errors.map((e) => (
+            <li key={e.field}>
+              <code>{e.field.replace(/^body\./, '')}</code> {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+export function Notice({ children, tone = 'info' }: { children: ComponentChildren; tone?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div class={`alert alert-${tone}`} role="status">
+      {children}
+    </div>
+  );
+}
+
+export function StatusBadge({ status }: { status: Status }) {
+  return <span class={`badge status-${status}`}>{label(status)}</span>;
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="muted" role="status" aria-live="polite">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function ResultView({ result, heading = 'Result' }: { result: Result; heading?: string }) {
+  const headingId = useId();
+  return (
+    <section aria-labelledby={headingId} class="card" data-testid={heading === 'AI draft' ? 'ai-draft' : 'result'}>
+      <h2 id={headingId}>{heading}</h2>
+      <p class="overall">
+        <span class="big" data-testid="overall">
+          {score(result.overall)}
+        </span>
+        <span>
+          Level <strong data-testid="level">{result.level ?? 'below B1'}</strong>
+          <br />
+          <span class="muted">{result.source === 'human' ? 'Graded by a teacher' : 'Graded automatically'}</span>
+        </span>
+      </p>
+      <table class="criteria">
+        <caption class="sr-only">Scores per criterion</caption>
+        <thead>
+          <tr>
+            <th scope="col">Criterion</th>
+            <th scope="col">Score</th>
+            <th scope="col">Feedback</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(result.criteria).map(([name, c]) => (
+            <tr key={name}>
+              <th scope="row">{label(name)}</th>
+              <td class="num">
+                {score(c.score)}
+                {c.estimated && <abbr title="estimated from indirect evidence">*</abbr>}
+              </td>
+              <td>
+                {c.feedback}
+                {c.evidence && c.evidence.length > 0 && (
+                  <ul class="evidence">
+                    {c.evidence.map((quote, i) => (
+                      <li key={i}>
+                        <q>{quote}</q>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {result.feedback && <p class="feedback">{result.feedback}</p>}
+    </section>
+  );
+}

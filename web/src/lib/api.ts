@@ -1,0 +1,151 @@
+// Calls to the API, same origin. The access token lives in this module only (memory); the refresh
+// token is an HttpOnly cookie the page's scripts cannot read, so an injected script cannot steal a
+// long-lived credential. A 401 triggers one silent refresh through the cookie, then one retry.
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: 'student' | 'grader' | 'admin';
+}
+
+interface Session {
+  accessToken: string;
+  expiresIn: number;
+  user: User;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An application/problem+json answer (or a network failure, status 0). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+    readonly errors: FieldError[] = [],
+  ) {
+    super(detail || title);
+  }
+}
+
+const consoleHeader = { 'X-Requested-With': 'vstep-console' };
+/** Not a credential: only tells a new tab that a session cookie may exist, so it skips a refresh that would fail. */
+const hintKey = 'vstep.console.signedIn';
+
+let accessToken: string | null = null;
+let onSignedOut: () => void = () => {};
+
+export function whenSignedOut(listener: () => void): void {
+  onSignedOut = listener;
+}
+
+async function problemOf(response: Response): Promise<ApiError> {
+  const fallback = `${response.status} ${response.statusText}`.trim();
+  try {
+    const body = (await response.json()) as { title?: string; detail?: string; errors?: FieldError[] };
+    return new ApiError(response.status, body.title ?? fallback, body.detail ?? '', body.errors ?? []);
+  } catch {
+    return new ApiError(response.status, fallback, '');
+  }
+}
+
+async function send(path: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(path, { credentials: 'same-origin', ...init });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached', 'Check your connection and try again.');
+  }
+}
+
+function adopt(session: Session): User {
+  accessToken = session.accessToken;
+  localStorage.setItem(hintKey, '1');
+  return session.user;
+}
+
+function forget(): void {
+  accessToken = null;
+  localStorage.removeItem(hintKey);
+}
+
+export async function signIn(email: string, password: string): Promise<User> {
+  const response = await send('/auth/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...consoleHeader },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!response.ok) throw await problemOf(response);
+  return adopt((await response.json()) as Session);
+}
+
+let refreshing: Promise<User | null> | null = null;
+
+/** A new access token from the session cookie, or null when there is no (valid) session. */
+export function refreshSession(): Promise<User | null> {
+  refreshing ??= (async () => {
+    // Tabs share the cookie and each refresh spends it: one tab at a time, or the second would
+    // present a spent token and the server would revoke the session as stolen.
+    const run = async () => {
+      const response = await send('/auth/session/refresh', { method: 'POST', headers: consoleHeader });
+      if (!response.ok) {
+        forget();
+        return null;
+      }
+      return adopt((await response.json()) as Session);
+    };
+    return navigator.locks ? navigator.locks.request('vstep-session-refresh', run) : run();
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** The signed-in user on page load, if this browser has a session. */
+export async function restoreSession(): Promise<User | null> {
+  if (!localStorage.getItem(hintKey)) return null;
+  return refreshSession();
+}
+
+export async function signOut(): Promise<void> {
+  await send('/auth/session', { method: 'DELETE', headers: consoleHeader }).catch(() => undefined);
+  forget();
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'DELETE';
+  json?: unknown;
+  form?: FormData;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** An authenticated call; returns the raw response (already checked to be 2xx). */
+export async function authorised(path: string, options: RequestOptions = {}): Promise<Response> {
+  const attempt = () => {
+    const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+    if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+    if (options.json !== undefined) headers['Content-Type'] = 'application/json';
+    const body = options.form ?? (options.json === undefined ? undefined : JSON.stringify(options.json));
+    return send(path, { method: options.method ?? 'GET', headers, body, signal: options.signal });
+  };
+  let response = await attempt();
+  if (response.status === 401) {
+    if (await refreshSession()) response = await attempt();
+    if (response.status === 401) {
+      forget();
+      onSignedOut();
+    }
+  }
+  if (!response.ok) throw await problemOf(response);
+  return response;
+}
+
+export async function api<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await authorised(path, options);
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export const bearer = () => accessToken;

@@ -1,0 +1,57 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError } from './api.ts';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | null;
+  loading: boolean;
+  reload: () => Promise<void>;
+}
+
+/** Loads `load()` now and whenever `deps` change; the latest call wins. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<ApiError | null>(null);
+  const [loading, setLoading] = useState(true);
+  const generation = useRef(0);
+  const run = useCallback(load, deps);
+  const reload = useCallback(async () => {
+    const mine = ++generation.current;
+    setLoading(true);
+    try {
+      const value = await run();
+      if (mine === generation.current) {
+        setData(value);
+        setError(null);
+      }
+    } catch (e) {
+      if (mine === generation.current) setError(asApiError(e));
+    } finally {
+      if (mine === generation.current) setLoading(false);
+    }
+  }, [run]);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { data, error, loading, reload };
+}
+
+export const asApiError = (e: unknown): ApiError =>
+  e instanceof ApiError ? e : new ApiError(0, 'Something went wrong', e instanceof Error ? e.message : String(e));
+
+/** The current time, ticking every `everyMs` (for countdowns). */
+export function useNow(everyMs = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(timer);
+  }, [everyMs]);
+  return now;
+}
+
+/** Sets the document title for the page, so screen readers and tabs say where you are. */
+export function useTitle(title: string): void {
+  useEffect(() => {
+    document.title = `${title} · VSTEP Grading Console`;
+  }, [title]);
+}

@@ -1,0 +1,80 @@
+// The live feed of a submission (GET /submissions/:id/events). EventSource cannot send an
+// Authorization header, so this reads the text/event-stream with fetch, and reconnects with
+// Last-Event-ID as EventSource would. A 204 answer means the submission is settled: nothing to wait for.
+import { ApiError, authorised } from './api.ts';
+
+export interface LiveEvent {
+  id: string;
+  type: string;
+  from: string | null;
+  to: string | null;
+  data: unknown;
+  createdAt: string;
+  result?: unknown;
+}
+
+interface Handlers {
+  onEvent: (event: LiveEvent) => void;
+  onState: (state: 'connecting' | 'open' | 'closed' | 'retrying') => void;
+}
+
+/** Splits one SSE block into its fields; null for comments and retry hints. */
+function parseBlock(block: string): { id?: string; event: string; data: string } | null {
+  let id: string | undefined;
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line === '' || line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'id') id = value;
+    else if (field === 'event') event = value;
+    else if (field === 'data') data.push(value);
+  }
+  return data.length ? { id, event, data: data.join('\n') } : null;
+}
+
+/** Follows the feed until the stream ends for good or `signal` aborts. */
+export async function follow(submissionId: string, handlers: Handlers, signal: AbortSignal): Promise<void> {
+  let lastEventId: string | undefined;
+  let delayMs = 1000;
+  for (let attempt = 0; attempt < 50 && !signal.aborted; attempt += 1) {
+    handlers.onState(attempt === 0 ? 'connecting' : 'retrying');
+    try {
+      const response = await authorised(`/submissions/${submissionId}/events`, {
+        headers: { Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
+        signal,
+      });
+      if (response.status === 204 || !response.body) break;
+      handlers.onState('open');
+      delayMs = 1000;
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      let ended = false;
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value.replace(/\r\n?/g, '\n');
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) !== -1) {
+          const parsed = parseBlock(buffer.slice(0, cut));
+          buffer = buffer.slice(cut + 2);
+          if (!parsed) continue;
+          if (parsed.id) lastEventId = parsed.id;
+          const event = JSON.parse(parsed.data) as LiveEvent;
+          handlers.onEvent({ ...event, type: parsed.event });
+          if (parsed.event === 'deleted' || event.to === 'completed' || event.to === 'failed') ended = true;
+        }
+      }
+      if (ended) break;
+    } catch (error) {
+      if (signal.aborted) break;
+      // Not found or forbidden will not get better by asking again.
+      if (error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 429) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    delayMs = Math.min(delayMs * 2, 15_000);
+  }
+  handlers.onState('closed');
+}

@@ -1,0 +1,4 @@
+// The platform's own rules, shared with the server so the console computes exactly what it does:
+// the VSTEP overall (mean of criteria on the 0.5 grid, ties up), the level, word counts.
+export { criteriaFor, levelFor, overallScore, wordMinimum, isValidScore } from '../../../src/domain/scores.ts';
+export { words } from '../../../src/scoring/text-features.ts';
