@@ -21,6 +21,18 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        test: {
+          // The web console in headless Chromium, against servers of its own, so its queue and
+          // screenshots hold only what these tests made.
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/helpers/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });

@@ -11,7 +11,8 @@
 #   - from the OS packages, when running as root on Debian/Ubuntu (otherwise it says what to
 #     install): redis-server (the tests need a real Redis) and the speech tools: pocketsphinx
 #     with its US English model (the offline recogniser), ffmpeg (decodes MP3, M4A, OGG, WebM,
-#     FLAC for it) and espeak-ng (the tests synthesise spoken answers with it);
+#     FLAC for it), espeak-ng (the tests synthesise spoken answers with it) and chromium (the web
+#     console's browser tests drive it headless; CHROMIUM_PATH may name another Chromium);
 #   - the generated Prisma client, if `npm install` did not produce it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,8 +37,8 @@ have_executable() { # name
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 node_minor=$(node -p 'process.versions.node.split(".")[1]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 12 ]; }; then
-  fail "Node.js 20.12 or newer is required (found $(node --version 2>/dev/null || echo none))."
+if [ "$node_major" -lt 20 ] || { [ "$node_major" -eq 20 ] && [ "$node_minor" -lt 19 ]; }; then
+  fail "Node.js 20.19 or newer is required (found $(node --version 2>/dev/null || echo none))."
 fi
 
 [ -d node_modules ] || fail "Dependencies are missing: run 'npm install' (or 'npm ci') first."
@@ -53,6 +54,7 @@ have_executable pocketsphinx_continuous || apt_packages+=(pocketsphinx)
 [ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || [ -n "${POCKETSPHINX_MODEL_DIR:-}" ] || apt_packages+=(pocketsphinx-en-us)
 have_executable ffmpeg || apt_packages+=(ffmpeg)
 have_executable espeak-ng || apt_packages+=(espeak-ng)
+[ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 [ ${#apt_packages[@]} -eq 0 ] || missing+=(os-packages)
 
 if [ ${#missing[@]} -eq 0 ]; then

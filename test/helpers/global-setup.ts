@@ -1,7 +1,7 @@
 // Starts the real infrastructure once per test run: PostgreSQL (TEST_DATABASE_URL, or an
 // embedded server in a temporary directory), a Temporal dev server (TEST_TEMPORAL_ADDRESS, or
 // one started from the CLI), Redis (TEST_REDIS_URL, or redis-server on a free port), applies
-// the migrations, and bundles the workflows once.
+// the migrations, and bundles the workflows once (and, for the browser tests, builds the console).
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { startTemporalDevServer } from '../../src/embedded/temporal.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';
 import { workflowInterceptorModules, workflowsPath } from '../../workers/create-grading-worker.ts';
 import { freePort } from './free-port.ts';
+import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -56,6 +57,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     cleanups.unshift(redis.stop);
     redisUrl = redis.url;
   }
+
+  // The browser tests open the console the API serves from web/dist.
+  if (project.name === 'browser') await ensureConsoleBuilt();
 
   const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietLogger });
   const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
