@@ -1,14 +1,11 @@
 // A speaking answer: recorded here or uploaded as a file, sent as multipart with its task and prompt.
 import { useEffect, useState } from 'preact/hooks';
-import { useLocation } from 'preact-iso';
-import { ModeField } from '../components/mode-field.tsx';
+import { Choices } from '../components/choices.tsx';
 import { Recorder, type Recording } from '../components/recorder.tsx';
 import { ProblemAlert } from '../components/ui.tsx';
-import { api, type ApiError } from '../lib/api.ts';
-import { label } from '../lib/format.ts';
 import { asApiError, useTitle } from '../lib/hooks.ts';
-import { base } from '../lib/session.ts';
-import type { Mode, Submission } from '../lib/types.ts';
+import { useSubmitAnswer, useTaskPrompt } from '../lib/submit.ts';
+import type { Mode } from '../lib/types.ts';
 
 const samplePrompts = {
   part1: 'Let’s talk about your free time. What do you usually do at the weekend? Why?',
@@ -17,18 +14,13 @@ const samplePrompts = {
   part3: 'Topic: Technology has changed the way people communicate. Talk about its advantages and disadvantages.',
 } as const;
 
-type Part = keyof typeof samplePrompts;
-
 export function SpeakingPage() {
   useTitle('New speaking answer');
-  const { route } = useLocation();
-  const [task, setTask] = useState<Part>('part1');
-  const [prompt, setPrompt] = useState<string>(samplePrompts.part1);
+  const { task, chooseTask, prompt, setPrompt } = useTaskPrompt(samplePrompts, 'part1');
   const [audio, setAudio] = useState<Recording | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [mode, setMode] = useState<Mode>('auto');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, setError, busy, send } = useSubmitAnswer();
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
 
   useEffect(() => {
@@ -44,7 +36,7 @@ export function SpeakingPage() {
     setIdempotencyKey(crypto.randomUUID());
   };
 
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
     if (!audio) return setError(asApiError(new Error('Record an answer or choose an audio file first.')));
     const form = new FormData();
@@ -53,15 +45,7 @@ export function SpeakingPage() {
     form.set('prompt', prompt);
     form.set('mode', mode);
     form.set('audio', audio.blob, audio.name);
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await api<Submission>('/submissions', { method: 'POST', form, headers: { 'Idempotency-Key': idempotencyKey } });
-      route(`${base}/submissions/${created.id}`);
-    } catch (e) {
-      setError(asApiError(e));
-      setBusy(false);
-    }
+    void send({ form }, idempotencyKey);
   };
 
   return (
@@ -69,24 +53,7 @@ export function SpeakingPage() {
       <h1>New speaking answer</h1>
       <form onSubmit={submit} class="stack">
         <ProblemAlert error={error} />
-        <fieldset class="modes">
-          <legend>Part</legend>
-          {(['part1', 'part2', 'part3'] as const).map((p) => (
-            <label key={p} class="choice">
-              <input
-                type="radio"
-                name="task"
-                value={p}
-                checked={task === p}
-                onChange={() => {
-                  if (prompt === samplePrompts[task]) setPrompt(samplePrompts[p]);
-                  setTask(p);
-                }}
-              />
-              {label(p)}
-            </label>
-          ))}
-        </fieldset>
+        <Choices legend="Part" name="task" options={['part1', 'part2', 'part3'] as const} value={task} onChange={chooseTask} />
         <label for="prompt">Prompt</label>
         <textarea id="prompt" rows={3} required maxLength={4000} value={prompt} onInput={(e) => setPrompt(e.currentTarget.value)} />
         <fieldset>
@@ -108,7 +75,7 @@ export function SpeakingPage() {
             </p>
           )}
         </fieldset>
-        <ModeField value={mode} onChange={setMode} />
+        <Choices legend="Grading" name="mode" options={['auto', 'hybrid', 'human'] as const} value={mode} onChange={setMode} />
         <button type="submit" disabled={busy || !audio}>
           {busy ? 'Uploading…' : 'Submit for grading'}
         </button>
