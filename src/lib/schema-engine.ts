@@ -17,7 +17,14 @@ export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma');
 export const migrationsDir = path.join(projectRoot, 'prisma/migrations');
 
 const noFilter: SchemaFilter = { externalTables: [], externalEnums: [] };
-let wasmReady: Promise<void> | undefined;
+/**
+ * The Wasm glue module holds one instance per process. This file may be loaded more than once in
+ * a process (vitest loads it once per project's setup) while the glue is loaded once; a second
+ * instance would replace the first under an engine still using it. So the instance is per process.
+ */
+const shared = ((globalThis as { [key: symbol]: unknown })[Symbol.for('vstep.schemaEngine')] ??= { wasmReady: undefined }) as {
+  wasmReady: Promise<void> | undefined;
+};
 
 const pgCharOid = 18;
 const pgTextOid = 25;
@@ -108,7 +115,7 @@ interface WasmApi {
 }
 
 function loadWasm(): Promise<void> {
-  wasmReady ??= (async () => {
+  shared.wasmReady ??= (async () => {
     const require = createRequire(import.meta.url);
     const glueFile = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const wasmFile = path.join(path.dirname(glueFile), 'schema_engine_bg.wasm');
@@ -118,7 +125,7 @@ function loadWasm(): Promise<void> {
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
-  return wasmReady;
+  return shared.wasmReady;
 }
 
 export async function readSchema(): Promise<{ path: string; content: string }> {

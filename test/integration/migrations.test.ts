@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it, vi } from 'vitest';
 import { applyMigrations, diffMigrationsToSchema, readMigrations } from '../../src/lib/schema-engine.ts';
 
 describe('migrations', () => {
@@ -25,6 +26,27 @@ describe('migrations', () => {
       expect(shadows.rowCount).toBe(0);
     } finally {
       await client.end();
+    }
+  });
+
+  it('when two copies of the migration module migrate two new databases at once, then both get every migration', async () => {
+    // As when two vitest projects' setups run in one process: the module twice, the Wasm glue once.
+    vi.resetModules();
+    const copy = await import('../../src/lib/schema-engine.ts');
+    expect(copy.applyMigrations).not.toBe(applyMigrations);
+    const base = new URL(inject('databaseUrl'));
+    const names = [1, 2].map(() => `vstep_migrate_${randomUUID().replace(/-/g, '')}`);
+    const admin = new pg.Client({ connectionString: base.toString() });
+    await admin.connect();
+    try {
+      for (const name of names) await admin.query(`CREATE DATABASE ${name}`);
+      const urls = names.map((name) => Object.assign(new URL(base), { pathname: `/${name}` }).toString());
+      const applied = await Promise.all([applyMigrations(urls[0]!), copy.applyMigrations(urls[1]!)]);
+      const folders = (await readMigrations()).migrationDirectories.map((d) => d.path);
+      expect(applied).toEqual([folders, folders]);
+    } finally {
+      for (const name of names) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
     }
   });
 });
