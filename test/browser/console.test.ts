@@ -129,6 +129,24 @@ describe('the web console', () => {
     expect(unexpected(c)).toEqual([]);
   });
 
+  it('when a student records with the microphone, then the recording is previewed and stored as WebM', async () => {
+    // Chromium's fake capture device stands in for a microphone (a tone; nothing to recognise).
+    const c = await open('student');
+    const { page } = c;
+    await page.getByRole('link', { name: 'Speak', exact: true }).click();
+    await page.getByRole('button', { name: 'Record with microphone' }).click();
+    await page.getByRole('button', { name: /Stop recording \(2 s\)/ }).click();
+    await page.locator('audio[src^="blob:"]').waitFor();
+    await page.getByRole('button', { name: 'Submit for grading' }).click();
+    await page.waitForURL(/\/console\/submissions\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop()!;
+    const stored = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
+    expect(stored).toMatchObject({ skill: 'speaking', audioFormat: 'webm' });
+    // Two seconds of Opus; a live WebM recording states no duration (the recogniser measures it).
+    expect(stored.audioBytes).toBeGreaterThan(2000);
+    expect(unexpected(c)).toEqual([]);
+  });
+
   it('when a hybrid submission goes to review, then a grader claims and completes it in the console and the student sees the final result', async () => {
     // A low-confidence AI draft: routed to a teacher.
     fake.script({ kind: 'assessment', confidence: 0.3, scores: { taskFulfilment: 6, organisation: 6.5, vocabulary: 5.5, grammar: 6 } });
