@@ -45,11 +45,14 @@ export function sessionRoutes(config: Config, auth: AuthService, limiter: RateLi
 
   router.post('/auth/session/refresh', noStore, fromConsole, limits.refresh, async (req, res) => {
     const token = readSessionCookie(req.get('cookie'));
-    // Cleared up front: a refusal below leaves the browser without the dead cookie, and a
-    // successful rotation replaces this header with the new cookie.
-    setCookie(req, res, '', 0);
-    if (!token) throw new UnauthorizedError('There is no session: sign in again.');
-    answer(req, res, await auth.rotate(token));
+    // A refused token is dead: the browser drops its cookie. Any other failure (a database
+    // outage) leaves the cookie alone, so the session survives it.
+    const refused = (error: unknown): never => {
+      if (error instanceof UnauthorizedError) setCookie(req, res, '', 0);
+      throw error;
+    };
+    if (!token) return refused(new UnauthorizedError('There is no session: sign in again.'));
+    answer(req, res, await auth.rotate(token).catch(refused));
   });
 
   router.delete('/auth/session', noStore, fromConsole, async (req, res) => {

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { serveApp } from '../helpers/serve-app.ts';
+import { createPrisma } from '../../src/lib/prisma.ts';
 import { createUser, testPassword } from '../helpers/users.ts';
 
 let platform: TestPlatform;
@@ -191,6 +192,23 @@ describe('refreshing the console session', () => {
 });
 
 describe('signing the console out', () => {
+  it('when the database fails during a refresh, then the answer is an error and the cookie is kept for a retry', async () => {
+    const { cookie } = await session();
+    // An app whose database cannot be reached: the rotation fails for reasons unrelated to the token.
+    const unreachable = createPrisma('postgresql://vstep@127.0.0.1:1/vstep', 1);
+    const broken = await serveApp(platform, { prisma: unreachable });
+    try {
+      const res = await fetch(`${broken.baseUrl}/auth/session/refresh`, { method: 'POST', headers: { ...consoleHeader, cookie } });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(res.headers.getSetCookie()).toEqual([]);
+    } finally {
+      await broken.close();
+      await unreachable.$disconnect();
+    }
+    // The same cookie still works against the healthy app.
+    expect((await refresh(cookie)).status).toBe(200);
+  });
+
   it('when the console signs out, then the family is revoked and the cookie cleared', async () => {
     const { user, cookie } = await session();
     const res = await signOut(cookie);
