@@ -36,11 +36,22 @@ const consoleHeader = { 'X-Requested-With': 'vstep-console' };
 const hintKey = 'vstep.console.signedIn';
 
 let accessToken: string | null = null;
+let currentUserId: string | null = null;
 let onSignedOut: () => void = () => {};
 
 export function whenSignedOut(listener: () => void): void {
   onSignedOut = listener;
 }
+
+// Signing out in another tab ends the session here too: this tab's access token would otherwise
+// outlive it, and its next refresh would pick up whoever signs in next.
+addEventListener('storage', (event) => {
+  if (event.key === hintKey && event.newValue === null && accessToken) {
+    accessToken = null;
+    currentUserId = null;
+    onSignedOut();
+  }
+});
 
 async function problemOf(response: Response): Promise<ApiError> {
   const fallback = `${response.status} ${response.statusText}`.trim();
@@ -61,13 +72,18 @@ async function send(path: string, init: RequestInit): Promise<Response> {
 }
 
 function adopt(session: Session): User {
+  // The cookie is shared by every tab: after a sign-in as someone else elsewhere, a refresh here
+  // returns that account. Start again as them rather than show one user's page to another.
+  if (currentUserId && currentUserId !== session.user.id) location.reload();
   accessToken = session.accessToken;
+  currentUserId = session.user.id;
   localStorage.setItem(hintKey, '1');
   return session.user;
 }
 
 function forget(): void {
   accessToken = null;
+  currentUserId = null;
   localStorage.removeItem(hintKey);
 }
 
@@ -83,17 +99,21 @@ export async function signIn(email: string, password: string): Promise<User> {
 
 let refreshing: Promise<User | null> | null = null;
 
-/** A new access token from the session cookie, or null when there is no (valid) session. */
+/**
+ * A new access token from the session cookie, or null when there is no (valid) session. Other
+ * failures (rate limited, server unavailable) are thrown: the session may still be good.
+ */
 export function refreshSession(): Promise<User | null> {
   refreshing ??= (async () => {
     // Tabs share the cookie and each refresh spends it: one tab at a time, or the second would
     // present a spent token and the server would revoke the session as stolen.
     const run = async () => {
       const response = await send('/auth/session/refresh', { method: 'POST', headers: consoleHeader });
-      if (!response.ok) {
+      if (response.status === 401) {
         forget();
         return null;
       }
+      if (!response.ok) throw await problemOf(response);
       return adopt((await response.json()) as Session);
     };
     return navigator.locks ? navigator.locks.request('vstep-session-refresh', run) : run();
