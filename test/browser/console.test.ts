@@ -205,6 +205,9 @@ describe('the web console', () => {
     await g.shot('10-grader-confirm');
     await dialog.getByRole('button', { name: 'Yes, complete' }).click();
     await g.page.getByText('This review is completed').waitFor();
+    // The completed review still shows what was graded, and focus moved to the notice.
+    await expect(g.page.getByTestId('essay').textContent()).resolves.toContain('Dear Tom');
+    await expect(g.page.evaluate('document.activeElement.textContent')).resolves.toContain('This review is completed');
 
     // The student's page, still open, follows the feed to the teacher's result.
     await s.page.getByText('Graded by a teacher').waitFor();

@@ -16,6 +16,7 @@ function AudioPlayer({ submission }: { submission: Submission }) {
     authorised(`/submissions/${submission.id}/audio`, { signal: controller.signal, headers: { Accept: '*/*' } })
       .then((r) => r.blob())
       .then((blob) => {
+        if (controller.signal.aborted) return;
         objectUrl = URL.createObjectURL(blob);
         setUrl(objectUrl);
       })
@@ -24,7 +25,8 @@ function AudioPlayer({ submission }: { submission: Submission }) {
       controller.abort();
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
-  }, [submission.id, submission.audio]);
+    // The URL, not the object: a reload of the submission must not fetch the recording again.
+  }, [submission.id, submission.audio?.url]);
   if (!submission.audio) return <p class="muted">The recording is no longer stored.</p>;
   return (
     <>

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { base, useSession } from '../lib/session.ts';
 
@@ -20,6 +21,13 @@ const links = {
 export function Layout({ children }: { children: ComponentChildren }) {
   const { user, signOut } = useSession();
   const { path } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstPath = useRef(path);
+  // After a client-side navigation, start reading and tabbing from the new page's content.
+  useEffect(() => {
+    if (path !== firstPath.current) main.current?.focus();
+    firstPath.current = '';
+  }, [path]);
   return (
     <>
       <a class="skip" href="#main">
@@ -49,7 +57,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         {children}
       </main>
     </>

@@ -11,7 +11,7 @@ const preferred = ['audio/webm;codecs=opus', 'audio/ogg;codecs=opus', 'audio/web
 const extensionOf = (type: string) => (type.includes('ogg') ? 'ogg' : type.includes('mp4') ? 'm4a' : 'webm');
 
 export function Recorder({ onRecorded }: { onRecorded: (recording: Recording | null) => void }) {
-  const [state, setState] = useState<'idle' | 'recording' | 'denied' | 'unsupported'>(
+  const [state, setState] = useState<'idle' | 'starting' | 'recording' | 'denied' | 'unsupported'>(
     typeof MediaRecorder === 'undefined' || !navigator.mediaDevices ? 'unsupported' : 'idle',
   );
   const [startedAt, setStartedAt] = useState(0);
@@ -21,6 +21,7 @@ export function Recorder({ onRecorded }: { onRecorded: (recording: Recording | n
   useEffect(() => () => recorder.current?.stream.getTracks().forEach((t) => t.stop()), []);
 
   const start = async () => {
+    setState('starting');
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
@@ -29,7 +30,14 @@ export function Recorder({ onRecorded }: { onRecorded: (recording: Recording | n
       return;
     }
     const mimeType = preferred.find((t) => MediaRecorder.isTypeSupported(t));
-    const rec = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
+    let rec: MediaRecorder;
+    try {
+      rec = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
+    } catch {
+      stream.getTracks().forEach((t) => t.stop());
+      setState('unsupported');
+      return;
+    }
     const chunks: Blob[] = [];
     rec.ondataavailable = (e) => chunks.push(e.data);
     rec.onstop = () => {
@@ -53,7 +61,7 @@ export function Recorder({ onRecorded }: { onRecorded: (recording: Recording | n
           Stop recording ({Math.floor((now - startedAt) / 1000)} s)
         </button>
       ) : (
-        <button type="button" class="secondary" onClick={() => void start()}>
+        <button type="button" class="secondary" disabled={state === 'starting'} onClick={() => void start()}>
           Record with microphone
         </button>
       )}

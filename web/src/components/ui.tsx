@@ -59,6 +59,7 @@ export function ResultView({ result, heading = 'Result' }: { result: Result; hea
           <span class="muted">{result.source === 'human' ? 'Graded by a teacher' : 'Graded automatically'}</span>
         </span>
       </p>
+      <div class="table-wrap">
       <table class="criteria">
         <caption class="sr-only">Scores per criterion</caption>
         <thead>
@@ -92,6 +93,7 @@ export function ResultView({ result, heading = 'Result' }: { result: Result; hea
           ))}
         </tbody>
       </table>
+      </div>
       {result.feedback && <p class="feedback">{result.feedback}</p>}
     </section>
   );

@@ -62,8 +62,9 @@ export async function follow(submissionId: string, handlers: Handlers, signal: A
           buffer = buffer.slice(cut + 2);
           if (!parsed) continue;
           if (parsed.id) lastEventId = parsed.id;
-          const event = JSON.parse(parsed.data) as LiveEvent;
-          handlers.onEvent({ ...event, type: parsed.event });
+          const event = JSON.parse(parsed.data) as Partial<LiveEvent>;
+          // The "deleted" notice is not a stored event: it has neither an id nor a time.
+          handlers.onEvent({ from: null, to: null, data: null, ...event, id: event.id ?? `${parsed.event}-${Date.now()}`, createdAt: event.createdAt ?? new Date().toISOString(), type: parsed.event });
           if (parsed.event === 'deleted' || event.to === 'completed' || event.to === 'failed') ended = true;
         }
       }

@@ -51,7 +51,7 @@ export function FailedPage() {
                   <td>{s.failureReason ?? 'not recorded'}</td>
                   <td>
                     <div class="actions">
-                      <RedriveButton submission={s} onDone={() => setRedriven([...redriven, s.id])} />
+                      <RedriveButton submission={s} onDone={() => setRedriven((list) => [...list, s.id])} />
                       <WorkflowLink workflowId={s.workflowId} />
                     </div>
                   </td>

@@ -1,6 +1,6 @@
 // A review: the answer, the AI draft with its evidence and the reasons it came here, the lease, and
 // the grader's score form. Conflicts (claimed by someone else, already completed) are explained.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Answer } from '../components/answer.tsx';
 import { Lease } from '../components/lease.tsx';
 import { ScoreForm, type Decision } from '../components/score-form.tsx';
@@ -20,8 +20,13 @@ export function ReviewPage() {
   const loaded = useLoad(() => api<Submission>(`/submissions/${params.submissionId}`), [params.submissionId]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  const [completed, setCompleted] = useState<Submission | null>(null);
-  const submission = completed ?? loaded.data;
+  const [completed, setCompleted] = useState(false);
+  const doneNotice = useRef<HTMLDivElement>(null);
+  const submission = loaded.data;
+  // The form the grader was in is gone: move focus to what replaced it, so it is read out.
+  useEffect(() => {
+    if (completed) doneNotice.current?.focus();
+  }, [completed]);
 
   if (!submission) return loaded.error ? <ProblemAlert error={loaded.error} /> : <Loading what="the review" />;
   const review = submission.review;
@@ -42,7 +47,10 @@ export function ReviewPage() {
   };
   const leaseAction = (what: 'claim' | 'release') => run(async () => void (await api<Review>(`/reviews/${review!.id}/${what}`, { method: 'POST' })));
   const complete = (decision: Decision) =>
-    run(async () => setCompleted(await api<Submission>(`/reviews/${review!.id}/complete`, { method: 'POST', json: decision })));
+    run(async () => {
+      await api<Submission>(`/reviews/${review!.id}/complete`, { method: 'POST', json: decision });
+      setCompleted(true);
+    });
 
   return (
     <section>
@@ -55,7 +63,9 @@ export function ReviewPage() {
       <ProblemAlert error={error} />
       {completed || review?.status === 'completed' || submission.status === 'completed' ? (
         <>
-          <Notice tone="success">This review is completed. The student sees the final result.</Notice>
+          <div ref={doneNotice} tabIndex={-1}>
+            <Notice tone="success">This review is completed. The student sees the final result.</Notice>
+          </div>
           {submission.result && <ResultView result={submission.result} heading="Final result" />}
         </>
       ) : !review ? (

@@ -27,6 +27,8 @@ export function SubmissionPage() {
   const loaded = useLoad(() => api<Submission>(`/submissions/${id}`), [id]);
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [feed, setFeed] = useState<'connecting' | 'open' | 'closed' | 'retrying'>('connecting');
+  // Bumped to follow the feed again after the stream ended (a re-drive starts grading anew).
+  const [generation, setGeneration] = useState(0);
   const submission = loaded.data;
 
   useEffect(() => {
@@ -37,7 +39,7 @@ export function SubmissionPage() {
       {
         onEvent: (event) => {
           setEvents((list) => [...list, event]);
-          if (event.to) void loaded.reload();
+          if (event.to || event.type === 'deleted') void loaded.reload();
         },
         onState: setFeed,
       },
@@ -45,7 +47,7 @@ export function SubmissionPage() {
     );
     return () => controller.abort();
     // Reloading is a stable callback per id.
-  }, [id]);
+  }, [id, generation]);
 
   if (!submission) return loaded.error ? <ProblemAlert error={loaded.error} /> : <Loading what="the submission" />;
   return (
@@ -59,7 +61,7 @@ export function SubmissionPage() {
       <p class="muted">
         Submitted {dateTime(submission.createdAt)} · grading mode: {label(submission.mode)}
       </p>
-      <div aria-live="polite" data-testid="status-text">
+      <div data-testid="status-text">
         <Notice tone={submission.status === 'failed' ? 'warning' : submission.status === 'completed' ? 'success' : 'info'}>
           {explanations[submission.status]}
           {submission.failureReason && ` Reason: ${submission.failureReason}`}
@@ -69,7 +71,15 @@ export function SubmissionPage() {
         <p class="actions">
           {submission.status === 'review_pending' && <a class="button" href={`${base}/reviews/${submission.id}`}>Open the review</a>}
           <WorkflowLink workflowId={submission.workflowId} />
-          {user.role === 'admin' && submission.status === 'failed' && <RedriveButton submission={submission} onDone={() => void loaded.reload()} />}
+          {user.role === 'admin' && submission.status === 'failed' && (
+            <RedriveButton
+              submission={submission}
+              onDone={() => {
+                setGeneration((g) => g + 1);
+                void loaded.reload();
+              }}
+            />
+          )}
         </p>
       )}
       {submission.result && <ResultView result={submission.result} />}

@@ -1,5 +1,5 @@
 // A student's submissions (staff: everyone's), newest first, with status and overall score.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { Loading, ProblemAlert, StatusBadge } from '../components/ui.tsx';
 import { api, type ApiError } from '../lib/api.ts';
 import { dateTime, label, score } from '../lib/format.ts';
@@ -18,18 +18,27 @@ export function SubmissionsPage() {
   const [status, setStatus] = useState('');
   const [skill, setSkill] = useState('');
   const [pages, setPages] = useState<Page[]>([]);
+  const currentFilters = useRef('');
+  currentFilters.current = `${status}|${skill}`;
   const query = (cursor?: string) =>
     `/submissions?${new URLSearchParams({ limit: '20', ...(status && { status }), ...(skill && { skill }), ...(cursor && { cursor }) })}`;
   const first = useLoad(() => api<Page>(query()).then((p) => (setPages([]), p)), [status, skill]);
   const all = [...(first.data ? [first.data] : []), ...pages];
   const next = all[all.length - 1]?.nextCursor;
   const [moreError, setMoreError] = useState<ApiError | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
   const loadMore = async (cursor: string) => {
+    const filters = `${status}|${skill}`;
+    setLoadingMore(true);
     try {
-      setPages([...pages, await api<Page>(query(cursor))]);
+      const page = await api<Page>(query(cursor));
+      // A page asked for under other filters belongs to a list no longer shown.
+      if (filters === currentFilters.current) setPages((list) => [...list, page]);
       setMoreError(null);
     } catch (e) {
       setMoreError(asApiError(e));
+    } finally {
+      setLoadingMore(false);
     }
   };
 
@@ -108,8 +117,8 @@ export function SubmissionsPage() {
       )}
       <ProblemAlert error={moreError} />
       {next && (
-        <button type="button" class="secondary" onClick={() => void loadMore(next)}>
-          Load more
+        <button type="button" class="secondary" disabled={loadingMore} onClick={() => void loadMore(next)}>
+          {loadingMore ? 'Loading…' : 'Load more'}
         </button>
       )}
     </section>

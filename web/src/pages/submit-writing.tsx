@@ -56,7 +56,7 @@ export function WritingPage() {
           value={text}
           onInput={(e) => setText(e.currentTarget.value)}
         />
-        <p id="word-count" class={count >= minimum ? 'ok' : 'short'} aria-live="polite">
+        <p id="word-count" class={count >= minimum ? 'ok' : 'short'}>
           {count} / {minimum} words{count < minimum ? ` · ${minimum - count} more to reach the minimum` : ' · minimum reached'}
         </p>
         <Choices legend="Grading" name="mode" options={['auto', 'hybrid', 'human'] as const} value={mode} onChange={setMode} />
