@@ -1,6 +1,7 @@
 // Overall scores over time for one skill, as an SVG line chart with the level thresholds marked.
 // The same numbers follow in a table for screen readers and for reading exact values.
 import { dateTime, score } from '../lib/format.ts';
+import { TableHead } from './ui.tsx';
 import type { ProgressPoint } from '../lib/types.ts';
 
 const width = 640;
@@ -54,14 +55,7 @@ export function ScoreChart({ points, title }: { points: ProgressPoint[]; title: 
         <details>
           <summary>{title} as a table</summary>
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Graded</th>
-                <th scope="col">Task</th>
-                <th scope="col">Overall</th>
-                <th scope="col">Level</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Graded', 'Task', 'Overall', 'Level']} />
             <tbody>
               {points.map((p) => (
                 <tr key={p.submissionId}>

@@ -32,6 +32,21 @@ export function Notice({ children, tone = 'info' }: { children: ComponentChildre
   );
 }
 
+/** A table's header row: one column header per name. */
+export function TableHead({ columns }: { columns: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((name) => (
+          <th key={name} scope="col">
+            {name}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 export function StatusBadge({ status }: { status: Status }) {
   return <span class={`badge status-${status}`}>{label(status)}</span>;
 }
@@ -62,13 +77,7 @@ export function ResultView({ result, heading = 'Result' }: { result: Result; hea
       <div class="table-wrap">
       <table class="criteria">
         <caption class="sr-only">Scores per criterion</caption>
-        <thead>
-          <tr>
-            <th scope="col">Criterion</th>
-            <th scope="col">Score</th>
-            <th scope="col">Feedback</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Criterion', 'Score', 'Feedback']} />
         <tbody>
           {Object.entries(result.criteria).map(([name, c]) => (
             <tr key={name}>

@@ -1,6 +1,6 @@
 // Failed submissions with their reason, a re-drive button and the workflow in the Temporal Web UI.
 import { useState } from 'preact/hooks';
-import { Loading, Notice, ProblemAlert } from '../components/ui.tsx';
+import { Loading, Notice, ProblemAlert, TableHead } from '../components/ui.tsx';
 import { RedriveButton, WorkflowLink } from '../components/workflow.tsx';
 import { api } from '../lib/api.ts';
 import { dateTime, label } from '../lib/format.ts';
@@ -31,14 +31,7 @@ export function FailedPage() {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Submitted</th>
-                <th scope="col">Task</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Submitted', 'Task', 'Reason', 'Actions']} />
             <tbody>
               {items.map((s) => (
                 <tr key={s.id}>

@@ -40,6 +40,7 @@ export function QueuePage() {
     }
   };
   const items = queue.data?.items ?? [];
+  const waited = items.map((r) => now - new Date(r.createdAt).getTime());
   const overdue = items.filter((r) => new Date(r.dueAt).getTime() < now).length;
   const filter = (name: keyof typeof filters, options: string[]) => (
     <label>
@@ -74,7 +75,7 @@ export function QueuePage() {
           {ageBuckets.map(([name, from, to]) => (
             <div key={name} class="stat">
               <dt>Waiting {name}</dt>
-              <dd>{items.filter((r) => now - new Date(r.createdAt).getTime() >= from && now - new Date(r.createdAt).getTime() < to).length}</dd>
+              <dd>{waited.filter((ms) => ms >= from && ms < to).length}</dd>
             </div>
           ))}
           <div class={`stat${overdue ? ' overdue' : ''}`}>

@@ -1,6 +1,6 @@
 // A student's submissions (staff: everyone's), newest first, with status and overall score.
 import { useRef, useState } from 'preact/hooks';
-import { Loading, ProblemAlert, StatusBadge } from '../components/ui.tsx';
+import { Loading, ProblemAlert, StatusBadge, TableHead } from '../components/ui.tsx';
 import { api, type ApiError } from '../lib/api.ts';
 import { dateTime, label, score } from '../lib/format.ts';
 import { asApiError, useLoad, useTitle } from '../lib/hooks.ts';
@@ -86,14 +86,7 @@ export function SubmissionsPage() {
       ) : (
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Submitted</th>
-                <th scope="col">Task</th>
-                <th scope="col">Status</th>
-                <th scope="col">Score</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Submitted', 'Task', 'Status', 'Score']} />
             <tbody>
               {all.flatMap((p) => p.items).map((s) => (
                 <tr key={s.id}>
