@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
-import { NotFoundError } from '../http/errors.ts';
-import { validated } from '../http/middleware/validate.ts';
+import { NotFoundError } from '../lib/http/errors.ts';
+import { validated } from '../lib/http/validate.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import { progressOf } from '../progress/progress.service.ts';
 import { attemptIdParams, createAttemptSchema, progressQuery, studentQuery } from './attempt.schemas.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { someText } from '../http/middleware/validate.ts';
+import { someText } from '../lib/http/validate.ts';
 
 export const createAttemptSchema = z.strictObject({
   // PostgreSQL text cannot hold NUL.

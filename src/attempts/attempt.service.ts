@@ -2,7 +2,7 @@
 // (src/domain/scores.ts skillScore) once all of its tasks are graded.
 import type { Principal } from '../auth/access-tokens.ts';
 import { levelFor, skillScore, skills, tasksOf, type Skill, type Task } from '../domain/scores.ts';
-import { BadRequestError, ForbiddenError } from '../http/errors.ts';
+import { BadRequestError, ForbiddenError } from '../lib/http/errors.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 
 const attemptInclude = {

@@ -3,7 +3,7 @@
 // families of routes buys no extra guesses.
 import type { RequestHandler } from 'express';
 import type { Config } from '../config/env.ts';
-import { rateLimit, type RateLimiter } from '../http/middleware/rate-limit.ts';
+import { rateLimit, type RateLimiter } from '../lib/http/rate-limit.ts';
 
 const emailOf = (body: unknown) => {
   const email = (body as { email?: unknown } | undefined)?.email;

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ForbiddenError, UnauthorizedError } from '../http/errors.ts';
+import { ForbiddenError, UnauthorizedError } from '../lib/http/errors.ts';
 import type { AccessTokens, Principal, Role } from './access-tokens.ts';
 
 declare module 'express-serve-static-core' {

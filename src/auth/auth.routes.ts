@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Config } from '../config/env.ts';
-import { validated } from '../http/middleware/validate.ts';
-import type { RateLimiter } from '../http/middleware/rate-limit.ts';
+import { validated } from '../lib/http/validate.ts';
+import type { RateLimiter } from '../lib/http/rate-limit.ts';
 import { authLimits, noStore } from './auth.limits.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { authenticate, principalOf, requireRole } from './auth.middleware.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { noNulCharacters, someText } from '../http/middleware/validate.ts';
+import { noNulCharacters, someText } from '../lib/http/validate.ts';
 import { roles } from './access-tokens.ts';
 
 const email = z

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../lib/prisma.ts';
-import { ConflictError, UnauthorizedError } from '../http/errors.ts';
+import { ConflictError, UnauthorizedError } from '../lib/http/errors.ts';
 import type { AccessTokens, Role } from './access-tokens.ts';
 import { burnVerification, hashPassword, verifyPassword } from './password.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';

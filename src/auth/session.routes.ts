@@ -4,9 +4,9 @@
 // CORS preflight this API refuses, a second defence beside SameSite=Strict.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config/env.ts';
-import { ForbiddenError, UnauthorizedError } from '../http/errors.ts';
-import type { RateLimiter } from '../http/middleware/rate-limit.ts';
-import { validated } from '../http/middleware/validate.ts';
+import { ForbiddenError, UnauthorizedError } from '../lib/http/errors.ts';
+import type { RateLimiter } from '../lib/http/rate-limit.ts';
+import { validated } from '../lib/http/validate.ts';
 import { authLimits, noStore } from './auth.limits.ts';
 import { loginSchema } from './auth.schemas.ts';
 import type { AuthService, SignedIn } from './auth.service.ts';

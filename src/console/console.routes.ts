@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
 import type { Config } from '../config/env.ts';
-import { ServiceUnavailableError } from '../http/errors.ts';
+import { ServiceUnavailableError } from '../lib/http/errors.ts';
 import { consoleSettings } from './console.settings.ts';
 
 /** web/dist of this checkout, found from this file (src/console/) as docs.routes.ts finds Swagger UI. */

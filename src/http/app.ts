@@ -28,8 +28,8 @@ import { docsRoutes } from './docs.routes.ts';
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { errorHandler, methodNotAllowed, notFound } from './middleware/error-handler.ts';
 import { operations } from './openapi.ts';
-import { createRateLimiter } from './middleware/rate-limit.ts';
-import { utf8Only, wellFormedJson } from './middleware/json-body.ts';
+import { createRateLimiter } from '../lib/http/rate-limit.ts';
+import { utf8Only, wellFormedJson } from '../lib/http/json-body.ts';
 import { requestId } from './middleware/request-id.ts';
 import { corsAllowlist, securityHeaders } from './middleware/security.ts';
 

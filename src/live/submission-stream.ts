@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import type { Principal } from '../auth/access-tokens.ts';
 import type { Config } from '../config/env.ts';
-import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../http/errors.ts';
+import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../lib/http/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { liveConnections } from '../lib/metrics.ts';
 import type { PrismaClient } from '../lib/prisma.ts';

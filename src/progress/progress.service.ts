@@ -1,6 +1,6 @@
 // Reads a student's graded responses and summarises them per skill (src/progress/progress.ts).
 import { skills } from '../domain/scores.ts';
-import { NotFoundError } from '../http/errors.ts';
+import { NotFoundError } from '../lib/http/errors.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import { skillProgress, type GradedResponse } from './progress.ts';
 

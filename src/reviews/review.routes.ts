@@ -1,9 +1,9 @@
 import { Router } from 'express';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
-import { BadRequestError, NotFoundError } from '../http/errors.ts';
-import { jsonBody } from '../http/middleware/json-body.ts';
-import { validated } from '../http/middleware/validate.ts';
+import { BadRequestError, NotFoundError } from '../lib/http/errors.ts';
+import { jsonBody } from '../lib/http/json-body.ts';
+import { validated } from '../lib/http/validate.ts';
 import { findSubmission } from '../submissions/submission.repository.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
 import type { PrismaClient } from '../lib/prisma.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { skills, speakingCriteria, writingCriteria } from '../domain/scores.ts';
-import { noNulCharacters } from '../http/middleware/validate.ts';
+import { noNulCharacters } from '../lib/http/validate.ts';
 
 export const reviewIdParams = z.object({ id: z.uuid('must be a UUID') });
 

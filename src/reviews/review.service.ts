@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Principal } from '../auth/access-tokens.ts';
 import type { Config } from '../config/env.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '../http/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '../lib/http/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import type { ReviewTask } from '../generated/prisma/client.ts';

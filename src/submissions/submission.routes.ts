@@ -3,9 +3,9 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
 import type { Config } from '../config/env.ts';
-import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../http/errors.ts';
-import { rateLimit, type RateLimiter } from '../http/middleware/rate-limit.ts';
-import { validated } from '../http/middleware/validate.ts';
+import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../lib/http/errors.ts';
+import { rateLimit, type RateLimiter } from '../lib/http/rate-limit.ts';
+import { validated } from '../lib/http/validate.ts';
 import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
 import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { gradingModes, skills, speakingTasks, writingTasks } from '../domain/scores.ts';
 import { submissionStatuses } from '../domain/lifecycle.ts';
-import { someText } from '../http/middleware/validate.ts';
+import { someText } from '../lib/http/validate.ts';
 
 /** Largest essay accepted: far above any VSTEP task, small enough to score quickly. */
 export const maxEssayCharacters = 20_000;

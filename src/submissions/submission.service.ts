@@ -9,7 +9,7 @@ import type { Config } from '../config/env.ts';
 import type { GradingMode, Skill, Task } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
-import { BadRequestError, ConflictError, ValidationError } from '../http/errors.ts';
+import { BadRequestError, ConflictError, ValidationError } from '../lib/http/errors.ts';
 import { words } from '../scoring/text-features.ts';
 import {
   gradeSubmissionWorkflowType,

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../../lib/logger.ts';
-import { AppError, MethodNotAllowedError, NotFoundError } from '../errors.ts';
+import { AppError, MethodNotAllowedError, NotFoundError } from '../../lib/http/errors.ts';
 
 interface Problem {
   type: string;

@@ -3,7 +3,7 @@
 // and leave a body of another media type unread, to be validated as if it were empty.
 import { isUtf8 } from 'node:buffer';
 import type { Request, RequestHandler } from 'express';
-import { BadRequestError, UnsupportedMediaTypeError } from '../errors.ts';
+import { BadRequestError, UnsupportedMediaTypeError } from './errors.ts';
 
 /** An http-errors style failure: the error handler maps it by `type`. */
 const bodyError = (status: number, type: string, message: string) => Object.assign(new Error(message), { status, type });

@@ -1,7 +1,7 @@
 // Route handlers receive parsed, typed input and never the raw request body.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { BadRequestError, ValidationError, type FieldError } from '../errors.ts';
+import { BadRequestError, ValidationError, type FieldError } from './errors.ts';
 import { jsonBody } from './json-body.ts';
 
 interface Schemas {

@@ -3,9 +3,9 @@
 // Redis is unreachable requests are served without limits and one warning is logged until it
 // recovers (seed 002: graceful degradation).
 import type { Request, RequestHandler, Response } from 'express';
-import type { Logger } from '../../lib/logger.ts';
-import type { Redis } from '../../lib/redis.ts';
-import { TooManyRequestsError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { Redis } from '../redis.ts';
+import { TooManyRequestsError } from './errors.ts';
 
 const script = `
 local count = redis.call('INCR', KEYS[1])
