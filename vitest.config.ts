@@ -11,6 +11,16 @@ export default defineConfig({
       },
       {
         test: {
+          // The workflow's branches on Temporal's time-skipping test server, with stub activities.
+          name: 'workflow',
+          include: ['test/workflow/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
           name: 'integration',
           // Fault injection and the schemathesis run are here too (one set of servers per run);
           // `npm run test:faults` and `npm run test:fuzz` run them alone.

@@ -8,7 +8,7 @@ import {
   SubmissionNotFoundError,
   transition,
 } from '../src/submissions/submission.repository.ts';
-import { failureTypes, type ScoreDraft } from '../workflows/grade-submission.types.ts';
+import { failureTypes, type ScoreDraft } from '../src/grading/contract.ts';
 
 export interface PersistenceDeps {
   prisma: PrismaClient;

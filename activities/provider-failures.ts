@@ -8,7 +8,7 @@ import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError }
 import { CircuitOpenError, type CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { UnscorableResponseError } from '../src/scoring/scorer.ts';
 import { TranscriptionUnavailableError, UnusableAudioError } from '../src/speech/transcriber.ts';
-import { failureTypes } from '../workflows/grade-submission.types.ts';
+import { failureTypes } from '../src/grading/contract.ts';
 
 export function asProviderFailure(error: unknown): unknown {
   if (error instanceof UnscorableResponseError) return ApplicationFailure.nonRetryable(error.message, failureTypes.unscorable);

@@ -5,7 +5,7 @@ import { criteriaFor, levelFor, overallScore, type Skill } from '../src/domain/s
 import { gradingDuration, reviewEscalations, reviewWait, slaBreaches } from '../src/lib/metrics.ts';
 import type { PrismaClient } from '../src/lib/prisma.ts';
 import { appendEvent, transition } from '../src/submissions/submission.repository.ts';
-import type { ReviewDecision, ScoreDraft } from '../workflows/grade-submission.types.ts';
+import type { ReviewDecision, ScoreDraft } from '../src/grading/contract.ts';
 import { asActivityFailure, resultRows } from './persistence.activities.ts';
 
 export interface ReviewDeps {

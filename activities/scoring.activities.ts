@@ -5,7 +5,7 @@ import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { offlineOverallOf, offlineProvider } from '../src/scoring/baseline-scorer.ts';
 import type { Scorer, ScoringOutcome } from '../src/scoring/scorer.ts';
 import { fluencyOf } from '../src/speech/transcripts.ts';
-import { failureTypes, type ScoreDraft } from '../workflows/grade-submission.types.ts';
+import { failureTypes, type ScoreDraft } from '../src/grading/contract.ts';
 import { callProvider } from './provider-failures.ts';
 
 export interface ScoringDeps {

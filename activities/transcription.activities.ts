@@ -10,7 +10,7 @@ import { probeAudioFile } from '../src/speech/audio-format.ts';
 import { measureFluency } from '../src/speech/fluency.ts';
 import type { Transcriber } from '../src/speech/transcriber.ts';
 import { AudioNotFoundError, type AudioStore } from '../src/storage/audio-store.ts';
-import { failureTypes, type TranscriptSummary } from '../workflows/grade-submission.types.ts';
+import { failureTypes, type TranscriptSummary } from '../src/grading/contract.ts';
 import { callProvider } from './provider-failures.ts';
 
 export interface TranscriptionDeps {

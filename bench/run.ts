@@ -15,7 +15,7 @@ import { findExecutable, startTemporalDevServer } from '../src/embedded/temporal
 import { createPrisma } from '../src/lib/prisma.ts';
 import { applyMigrations } from '../src/lib/schema-engine.ts';
 import { holidayLetter, holidayPrompt } from '../test/helpers/essays.ts';
-import { freePort } from '../test/helpers/free-port.ts';
+import { freePort } from '../src/embedded/ports.ts';
 import { burst, root, runChild, send, waitForOk, type Burst, type Child } from './load.ts';
 import { startStandIn } from './provider-stand-in.ts';
 import { openStream, type Stream } from './sse.ts';

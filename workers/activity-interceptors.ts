@@ -2,7 +2,7 @@
 // headers (workflows/interceptors.ts) and attaches it to every log line of the activity.
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { requestIdHeader } from '../workflows/interceptors.ts';
+import { requestIdHeader } from '../src/grading/contract.ts';
 
 export const correlationInterceptor: ActivityInterceptorsFactory = () => {
   let requestId: string | undefined;

@@ -5,15 +5,15 @@ import type { Config } from '../src/config/env.ts';
 import type { Logger } from '../src/lib/logger.ts';
 import type { PrismaClient } from '../src/lib/prisma.ts';
 import { connectRedis } from '../src/lib/redis.ts';
-import { ensureSearchAttributes } from '../src/lib/search-attributes.ts';
+import { ensureSearchAttributes } from '../src/grading/ensure-search-attributes.ts';
 import { connectTemporalClient, temporalAddressOf } from '../src/lib/temporal.ts';
 import { createCircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { startTracing } from '../src/lib/tracing.ts';
 import { createScorer } from '../src/scoring/index.ts';
 import { createTranscriber } from '../src/speech/index.ts';
 import { createAudioStore } from '../src/storage/audio-store.ts';
-import { startReconciler } from '../src/submissions/submission.reconciler.ts';
-import { createSubmissionService } from '../src/submissions/submission.service.ts';
+import { startReconciler } from '../src/grading/reconciler.ts';
+import { createGradingStarter } from '../src/grading/starter.ts';
 import { createGradingWorker, providerQueuesFrom } from './create-grading-worker.ts';
 import { listen, workerHealthApp } from './worker-health.ts';
 import type { AddressInfo } from 'node:net';
@@ -54,8 +54,8 @@ export async function startGradingService(
     ...providerQueuesFrom(config),
     deps: { prisma, scorer, breaker, transcriber, audioStore, transcriptionBreaker },
   });
-  const service = createSubmissionService({ config, prisma, temporal: client, logger, audioStore });
-  const stopReconciler = startReconciler({ prisma, logger, startGrading: service.resumeGrading }, config.reconciler);
+  const starter = createGradingStarter({ config, prisma, temporal: client, logger });
+  const stopReconciler = startReconciler({ prisma, logger, startGrading: starter.resume }, config.reconciler);
   logger.info(
     {
       taskQueues: [config.temporal.taskQueue, config.temporal.scoringTaskQueue, config.temporal.transcriptionTaskQueue],

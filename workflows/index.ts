@@ -1,2 +1,2 @@
 // Workflow entry point for the worker's bundle: export every workflow here.
-export { completeReviewUpdate, gradeSubmission, gradingStateQuery } from './grade-submission.workflow.ts';
+export { gradeSubmission } from './grade-submission.workflow.ts';

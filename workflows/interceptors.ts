@@ -2,8 +2,7 @@
 // that created a submission (kept in the workflow's memo) rides along in every activity's
 // headers and is attached to every workflow log line.
 import { defaultPayloadConverter, workflowInfo, type WorkflowInterceptors } from '@temporalio/workflow';
-
-export const requestIdHeader = 'requestId';
+import { requestIdHeader } from '../src/grading/contract.ts';
 
 function requestId(): string | undefined {
   const value = workflowInfo().memo?.[requestIdHeader];

@@ -10,10 +10,10 @@ export interface RoutingRules {
   disagreementMargin: number;
   /** Overall scores within this distance of a level boundary (4.0, 6.0, 8.5) go to review. */
   boundaryMargin: number;
-  /** Below this recogniser confidence (0-1) a hybrid speaking result goes to review. Absent in older histories. */
-  minTranscriptionConfidence?: number;
-  /** The LLM's overall further than this from the offline scorer's goes to review. Absent in older histories. */
-  offlineDisagreementMargin?: number;
+  /** Below this recogniser confidence (0-1) a hybrid speaking result goes to review. */
+  minTranscriptionConfidence: number;
+  /** The LLM's overall further than this from the offline scorer's goes to review. */
+  offlineDisagreementMargin: number;
 }
 
 export interface RoutingInput {
@@ -58,21 +58,13 @@ export function route(input: RoutingInput, rules: RoutingRules): RoutingDecision
   if (input.mode === 'human') reasons.push('human_mode');
   for (const flag of flagReasons) if (input.flags.includes(flag)) reasons.push(flag);
   if (input.confidence < rules.minConfidence) reasons.push('low_confidence');
-  if (
-    input.transcriptionConfidence !== undefined &&
-    rules.minTranscriptionConfidence !== undefined &&
-    input.transcriptionConfidence < rules.minTranscriptionConfidence
-  ) {
+  if (input.transcriptionConfidence !== undefined && input.transcriptionConfidence < rules.minTranscriptionConfidence) {
     reasons.push('low_transcription_confidence');
   }
   if (input.secondOverall !== undefined && Math.abs(input.secondOverall - input.overall) > rules.disagreementMargin) {
     reasons.push('scorers_disagree');
   }
-  if (
-    input.offlineOverall !== undefined &&
-    rules.offlineDisagreementMargin !== undefined &&
-    Math.abs(input.offlineOverall - input.overall) > rules.offlineDisagreementMargin
-  ) {
+  if (input.offlineOverall !== undefined && Math.abs(input.offlineOverall - input.overall) > rules.offlineDisagreementMargin) {
     reasons.push('offline_scorer_disagrees');
   }
   if (nearBoundary(input.overall, rules.boundaryMargin)) reasons.push('near_level_boundary');

@@ -18,3 +18,15 @@ export async function assertPortFree(port: number, what: string, setting: string
 export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
+
+/** A TCP port that was free a moment ago on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

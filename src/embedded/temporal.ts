@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { gradingSearchAttributes } from '../../workflows/search-attributes.ts';
+import { gradingSearchAttributes } from '../grading/search-attributes.ts';
 import { findOnPath } from '../lib/executables.ts';
 
 type Log = (message: string) => void;

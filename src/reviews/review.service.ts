@@ -9,8 +9,7 @@ import { BadRequestError, ConflictError, NotFoundError } from '../lib/http/error
 import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import type { ReviewTask } from '../generated/prisma/client.ts';
-import { completeReviewUpdate } from '../../workflows/grade-submission.workflow.ts';
-import { reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../../workflows/grade-submission.types.ts';
+import { completeReviewUpdate, reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../grading/contract.ts';
 import type { ReviewListQuery } from './review.schemas.ts';
 
 export interface ReviewServiceDeps {

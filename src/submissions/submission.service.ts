@@ -4,20 +4,14 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Config } from '../config/env.ts';
-import type { GradingMode, Skill, Task } from '../domain/scores.ts';
+import type { GradingMode } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import { BadRequestError, ConflictError, ValidationError } from '../lib/http/errors.ts';
 import { words } from '../scoring/text-features.ts';
-import {
-  gradeSubmissionWorkflowType,
-  workflowIdFor,
-  type GradeSubmissionInput,
-  type GradingPolicy,
-} from '../../workflows/grade-submission.types.ts';
-import { modeAttribute, skillAttribute, statusAttribute, taskAttribute } from '../../workflows/search-attributes.ts';
+import { workflowIdFor } from '../grading/contract.ts';
+import { createGradingStarter, type GradingStarter } from '../grading/starter.ts';
 import type { Principal } from '../auth/access-tokens.ts';
 import { extensions } from '../speech/audio-format.ts';
 import { audioKeyFor, type AudioStore } from '../storage/audio-store.ts';
@@ -32,32 +26,8 @@ export interface SubmissionServiceDeps {
   temporal: Client;
   logger: Logger;
   audioStore: AudioStore;
-}
-
-/** What starting a grading needs to know about a submission. */
-export interface StartableSubmission {
-  id: string;
-  skill: Skill;
-  task: Task;
-  mode: GradingMode;
-  deadlineAt: Date;
-  requestId: string | null;
-}
-
-export function gradingPolicy(config: Config): GradingPolicy {
-  const g = config.grading;
-  return {
-    maxRetries: g.maxRetries,
-    retryInitialSeconds: g.retryInitialSeconds,
-    retryBackoffCapSeconds: g.retryBackoffCapSeconds,
-    activityTimeoutSeconds: g.activityTimeoutSeconds,
-    routing: g.routing,
-    reviewDueSeconds: g.reviewDueSeconds,
-    secondOpinion: g.secondOpinion,
-    scoringTaskQueue: config.temporal.scoringTaskQueue,
-    transcriptionTaskQueue: config.temporal.transcriptionTaskQueue,
-    transcriptionTimeoutSeconds: config.transcription.timeoutSeconds,
-  };
+  /** Starts the workflows; by default one built from the same config, database and client. */
+  grading?: GradingStarter;
 }
 
 interface Idempotency {
@@ -86,85 +56,14 @@ async function fileSha256(file: string): Promise<string> {
 
 type NewSubmission = Omit<Prisma.SubmissionUncheckedCreateInput, 'id' | 'workflowId' | 'createdAt' | 'deadlineAt' | 'requestId' | 'mode'>;
 
-export function createSubmissionService({ config, prisma, temporal, logger, audioStore }: SubmissionServiceDeps) {
-  /**
-   * Starts the submission's workflow; false when it was already started. `redrive` is an admin
-   * re-driving a failed grading, whose earlier run ended normally and would otherwise block it.
-   */
-  async function startGrading(submission: StartableSubmission, { redrive = false } = {}): Promise<boolean> {
-    const input: GradeSubmissionInput = {
-      submissionId: submission.id,
-      policy: gradingPolicy(config),
-      requestId: submission.requestId ?? undefined,
-      skill: submission.skill,
-      mode: submission.mode,
-      deadlineAt: submission.deadlineAt.toISOString(),
-      searchAttributes: config.temporal.searchAttributes,
-    };
-    try {
-      // Bounded: with Temporal down a submit answers after this wait, the row left to the reconciler.
-      const deadline = Date.now() + config.temporal.startTimeoutSeconds * 1000;
-      await temporal.connection.withDeadline(deadline, () => temporal.workflow.start(gradeSubmissionWorkflowType, {
-        workflowId: workflowIdFor(submission.id),
-        taskQueue: config.temporal.taskQueue,
-        args: [input],
-        // The request's correlation id travels from the memo into every activity's headers and logs.
-        ...(submission.requestId ? { memo: { requestId: submission.requestId } } : {}),
-        ...(config.temporal.searchAttributes
-          ? {
-              typedSearchAttributes: [
-                { key: skillAttribute, value: submission.skill },
-                { key: taskAttribute, value: submission.task },
-                { key: modeAttribute, value: submission.mode },
-                { key: statusAttribute, value: 'pending' },
-              ],
-            }
-          : {}),
-        // A finished grading is never repeated; a failed or terminated run may be started anew.
-        workflowIdReusePolicy: redrive ? WorkflowIdReusePolicy.ALLOW_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-      }));
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
-      throw error;
-    }
-    await markStarted(submission.id);
-    return true;
-  }
-
-  /** Records that Temporal has the workflow; if this write is lost, the reconciler records it. */
-  async function markStarted(id: string): Promise<void> {
-    await prisma.submission
-      .updateMany({ where: { id, workflowStartedAt: null }, data: { workflowStartedAt: new Date() } })
-      .catch((error: unknown) => logger.warn({ err: error, submissionId: id }, 'could not record the workflow start'));
-  }
-
-  /**
-   * For the reconciler: starts grading for a stored submission with no recorded start. A run
-   * that is already going (the start was not recorded) is recorded; a closed run with the row
-   * still pending is an earlier run of a re-driven submission, so a new run is started.
-   */
-  async function resumeGrading(submission: StartableSubmission): Promise<boolean> {
-    if (await startGrading(submission)) return true;
-    const { status } = await temporal.workflow.getHandle(workflowIdFor(submission.id)).describe();
-    if (status.name === 'RUNNING') {
-      await markStarted(submission.id);
-      return false;
-    }
-    // The run is closed, so whatever it wrote is committed: a row still pending was re-driven.
-    const row = await prisma.submission.findUnique({ where: { id: submission.id }, select: { status: true, workflowStartedAt: true } });
-    if (row?.status !== 'pending' || row.workflowStartedAt) return false;
-    return startGrading(submission, { redrive: true });
-  }
-
-  /** Starts grading; if Temporal is unreachable the row stays pending for the reconciler. */
-  async function startOrLeaveToReconciler(submission: StartableSubmission, options?: { redrive?: boolean }): Promise<void> {
-    try {
-      await startGrading(submission, options);
-    } catch (error) {
-      logger.error({ err: error, submissionId: submission.id }, 'could not start grading; the reconciler will retry');
-    }
-  }
-
+export function createSubmissionService({
+  config,
+  prisma,
+  temporal,
+  logger,
+  audioStore,
+  grading = createGradingStarter({ config, prisma, temporal, logger }),
+}: SubmissionServiceDeps) {
   /** The submission stored earlier under this Idempotency-Key, if the request is the same one. */
   async function replayed(studentId: string, idempotency: Idempotency | undefined): Promise<SubmissionRecord | null> {
     if (!idempotency) return null;
@@ -231,7 +130,7 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       }
       throw error;
     }
-    await startOrLeaveToReconciler(created);
+    await grading.startOrLeaveToReconciler(created);
     // The row as committed: a new submission has no results, review or transcript yet (no re-read).
     return { submission: { ...created, results: [], review: null, transcript: null }, replayed: false };
   }
@@ -339,9 +238,6 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
       return true;
     },
 
-    startGrading,
-    resumeGrading,
-
     /** Admin re-drive: failed -> pending (recorded), then a new grading run. */
     async retry(id: string, admin: Principal): Promise<SubmissionRecord | null> {
       const submission = await prisma.submission.findUnique({ where: { id } });
@@ -355,7 +251,7 @@ export function createSubmissionService({ config, prisma, temporal, logger, audi
           eventData: { redrivenBy: admin.id, previousFailure: submission.failureReason },
         }),
       );
-      await startOrLeaveToReconciler(submission, { redrive: true });
+      await grading.startOrLeaveToReconciler(submission, { redrive: true });
       return findSubmission(prisma, id);
     },
   };

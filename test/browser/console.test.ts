@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
-import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
+import { workflowIdFor } from '../../src/grading/contract.ts';
 import { accessibilityViolations, desktop, launchBrowser, openConsole, overflowsHorizontally, phone, signInThroughForm, type ConsolePage } from '../helpers/browser.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';

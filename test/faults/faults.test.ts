@@ -11,7 +11,7 @@ import { startTemporalProcess } from '../helpers/temporal-process.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../src/embedded/ports.ts';
 import { startRedisServer } from '../../src/embedded/redis.ts';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';

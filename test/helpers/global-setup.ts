@@ -13,7 +13,7 @@ import { startRedisServer } from '../../src/embedded/redis.ts';
 import { startTemporalDevServer } from '../../src/embedded/temporal.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';
 import { workflowInterceptorModules, workflowsPath } from '../../workers/create-grading-worker.ts';
-import { freePort } from './free-port.ts';
+import { freePort } from '../../src/embedded/ports.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 
 declare module 'vitest' {

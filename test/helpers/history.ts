@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { criteriaFor, levelFor, overallScore, type Skill, type Task } from '../../src/domain/scores.ts';
 import type { PrismaClient } from '../../src/lib/prisma.ts';
-import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
+import { workflowIdFor } from '../../src/grading/contract.ts';
 
 export interface Graded {
   studentId: string;

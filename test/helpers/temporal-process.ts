@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { Connection } from '@temporalio/client';
 import { findExecutable } from '../../src/embedded/temporal.ts';
-import { gradingSearchAttributes } from '../../workflows/search-attributes.ts';
+import { gradingSearchAttributes } from '../../src/grading/search-attributes.ts';
 
 export interface TemporalProcess {
   address: string;

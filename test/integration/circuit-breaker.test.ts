@@ -15,7 +15,7 @@ import { connectRedis, type Redis } from '../../src/lib/redis.ts';
 import { CircuitOpenError, createCircuitBreaker } from '../../src/scoring/circuit-breaker.ts';
 import { ProviderUnavailableError } from '../../src/providers/errors.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
-import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
+import { workflowIdFor } from '../../src/grading/contract.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 
 let redisA: Redis;

@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
 import { UnscorableResponseError, type Scorer, type SpeakingResponse, WritingResponse } from '../../src/scoring/scorer.ts';
 import { listEvents, transition } from '../../src/submissions/submission.repository.ts';
-import { reconcilePending } from '../../src/submissions/submission.reconciler.ts';
-import { createSubmissionService } from '../../src/submissions/submission.service.ts';
-import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
+import { reconcilePending } from '../../src/grading/reconciler.ts';
+import { createGradingStarter } from '../../src/grading/starter.ts';
+import { workflowIdFor } from '../../src/grading/contract.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
 import { submitWriting } from '../helpers/submissions.ts';
@@ -151,8 +151,8 @@ describe('reconciler', () => {
         updatedAt: new Date(Date.now() - 60_000),
       },
     });
-    const service = createSubmissionService({ ...platform, logger: testLogger });
-    const started = await reconcilePending({ prisma: platform.prisma, logger: testLogger, startGrading: service.startGrading });
+    const starter = createGradingStarter({ ...platform, logger: testLogger });
+    const started = await reconcilePending({ prisma: platform.prisma, logger: testLogger, startGrading: starter.start });
     expect(started).toBeGreaterThanOrEqual(1);
     const status = await eventually(
       async () => {
@@ -180,9 +180,9 @@ describe('reconciler', () => {
     await platform.prisma.submission.update({ where: { id }, data: { workflowStartedAt: null } }); // the API stopped before recording it
     const handle = platform.temporal.workflow.getHandle(workflowId);
     const { runId } = await handle.describe();
-    const service = createSubmissionService({ ...platform, logger: testLogger });
+    const starter = createGradingStarter({ ...platform, logger: testLogger });
     const row = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
-    expect(await service.resumeGrading(row)).toBe(false);
+    expect(await starter.resume(row)).toBe(false);
     expect((await platform.prisma.submission.findUniqueOrThrow({ where: { id } })).workflowStartedAt).not.toBeNull();
     expect(await handle.describe()).toMatchObject({ runId, status: { name: 'RUNNING' } }); // the same run, not a second one
     await handle.terminate('test done');
@@ -196,8 +196,8 @@ describe('reconciler', () => {
     await platform.prisma.$transaction((tx) =>
       transition(tx, id, 'pending', { set: { failureReason: null, workflowStartedAt: null }, eventData: { redrivenBy: 'test' } }),
     );
-    const service = createSubmissionService({ ...platform, logger: testLogger });
-    expect(await service.resumeGrading(await platform.prisma.submission.findUniqueOrThrow({ where: { id } }))).toBe(true);
+    const starter = createGradingStarter({ ...platform, logger: testLogger });
+    expect(await starter.resume(await platform.prisma.submission.findUniqueOrThrow({ where: { id } }))).toBe(true);
     const outcome = await eventually(
       async () => {
         const row = await platform!.prisma.submission.findUniqueOrThrow({ where: { id } });

@@ -1,7 +1,7 @@
 // A writing submission goes through the real API, a real Temporal server and a real worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
-import { createSubmissionService } from '../../src/submissions/submission.service.ts';
+import { createGradingStarter } from '../../src/grading/starter.ts';
 import { writingModel } from '../../src/scoring/offline-writing-model.ts';
 import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
@@ -74,9 +74,9 @@ describe('grading a writing submission end to end', () => {
     await handle.result();
     const firstRun = (await handle.describe()).runId;
 
-    const service = createSubmissionService({ ...platform, logger: testLogger });
+    const starter = createGradingStarter({ ...platform, logger: testLogger });
     const row = await platform.prisma.submission.findUniqueOrThrow({ where: { id } });
-    expect(await service.startGrading(row)).toBe(false);
+    expect(await starter.start(row)).toBe(false);
 
     expect((await platform.temporal.workflow.getHandle(workflowId).describe()).runId).toBe(firstRun);
     expect(await platform.prisma.gradingResult.count({ where: { submissionId: id } })).toBe(1);

@@ -7,7 +7,7 @@ import {
   listEvents,
   transition,
 } from '../../src/submissions/submission.repository.ts';
-import { workflowIdFor } from '../../workflows/grade-submission.types.ts';
+import { workflowIdFor } from '../../src/grading/contract.ts';
 import { inject } from 'vitest';
 
 let prisma: PrismaClient;

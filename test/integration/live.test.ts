@@ -10,7 +10,7 @@ import { runEntryPoint } from '../helpers/processes.ts';
 import { openStream } from '../helpers/sse.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../src/embedded/ports.ts';
 
 let platform: TestPlatform;
 let grader: TestUser;

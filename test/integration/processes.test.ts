@@ -3,7 +3,7 @@
 // SIGTERM; the API ends its open event streams and exits cleanly on SIGTERM.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningJwk } from '../../src/auth/token-keys.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../src/embedded/ports.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { openStream } from '../helpers/sse.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../src/embedded/ports.ts';
 import { eventually } from '../helpers/platform.ts';
 import { hometownPrompt, speakingForm, synthesise } from '../helpers/speech.ts';
 import { readFile } from 'node:fs/promises';

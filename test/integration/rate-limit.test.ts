@@ -4,7 +4,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RunningRedis } from '../../src/embedded/redis.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort } from '../../src/embedded/ports.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { createUser, login, signedIn } from '../helpers/users.ts';
 

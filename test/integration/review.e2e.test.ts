@@ -1,7 +1,7 @@
 // Hybrid grading through human review, end to end: API, workflow, Workflow Update, database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeReviewUpdate } from '../../src/grading/contract.ts';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
-import { completeReviewUpdate } from '../../workflows/grade-submission.workflow.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';

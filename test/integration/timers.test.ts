@@ -14,14 +14,10 @@ import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { BaselineScorer } from '../../src/scoring/baseline-scorer.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
 import { createTranscriber } from '../../src/speech/index.ts';
+import { gradingPolicy } from '../../src/grading/starter.ts';
 import { createAudioStore } from '../../src/storage/audio-store.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
-import {
-  gradeSubmissionWorkflowType,
-  workflowIdFor,
-  type GradeSubmissionInput,
-} from '../../workflows/grade-submission.types.ts';
-import { completeReviewUpdate } from '../../workflows/grade-submission.workflow.ts';
+import { completeReviewUpdate, gradeSubmissionWorkflowType, workflowIdFor, type GradeSubmissionInput } from '../../src/grading/contract.ts';
 import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
 import { testConfig, testLogger } from '../helpers/platform.ts';
 
@@ -71,13 +67,17 @@ async function start(taskQueue: string, mode: GradingMode, { slaSeconds, reviewD
     skill: 'writing',
     mode,
     deadlineAt: deadlineAt.toISOString(),
+    searchAttributes: false,
     policy: {
+      ...gradingPolicy(config),
       maxRetries: 3,
       retryInitialSeconds,
       retryBackoffCapSeconds: 300,
       activityTimeoutSeconds: 30,
-      routing: { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5 },
       reviewDueSeconds,
+      // One worker runs every activity here.
+      scoringTaskQueue: taskQueue,
+      transcriptionTaskQueue: taskQueue,
     },
   };
   const handle = await env.client.workflow.start(gradeSubmissionWorkflowType, { workflowId: workflowIdFor(id), taskQueue, args: [input] });

@@ -60,7 +60,7 @@ function options(over: Partial<EvaluationOptions> = {}): EvaluationOptions {
     mapping,
     calibration: defaultCalibration,
     grid: defaultGrid,
-    routing: { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, offlineDisagreementMargin: 2 },
+    routing: { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5, offlineDisagreementMargin: 2 },
     concurrency: 2,
     retries: 2,
     sleep: async () => {},

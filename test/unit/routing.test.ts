@@ -5,10 +5,10 @@ const rules = { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, 
 const hybrid = (over: Partial<RoutingInput> = {}): RoutingInput => ({ mode: 'hybrid', overall: 7, confidence: 0.9, flags: [], ...over });
 
 describe('hybrid routing', () => {
-  it('when a transcript is recognised confidently, or rules predate speaking, then its confidence sends nothing to review', () => {
+  it('when a transcript is recognised confidently, or exactly at the minimum, or there is none, then its confidence sends nothing to review', () => {
     expect(route(hybrid({ transcriptionConfidence: 0.8 }), rules).needsReview).toBe(false);
-    const { minTranscriptionConfidence: _, ...olderRules } = rules;
-    expect(route(hybrid({ transcriptionConfidence: 0.1 }), olderRules).needsReview).toBe(false);
+    expect(route(hybrid({ transcriptionConfidence: 0.5 }), rules).needsReview).toBe(false);
+    expect(route(hybrid({ transcriptionConfidence: undefined }), { ...rules, minTranscriptionConfidence: 1 }).needsReview).toBe(false);
   });
 
   it('when no AI draft exists because the audio is unusable or recognition failed, then the review is high priority', () => {
@@ -48,9 +48,8 @@ describe('hybrid routing', () => {
     expect(route(hybrid({ offlineOverall: 5 }), rules).needsReview).toBe(false);
   });
 
-  it('when rules predate the offline second opinion, then its disagreement sends nothing to review', () => {
-    const { offlineDisagreementMargin: _, ...olderRules } = rules;
-    expect(route(hybrid({ offlineOverall: 1 }), olderRules).needsReview).toBe(false);
+  it('when there is no offline second opinion (the offline scorer graded it), then its rule sends nothing to review', () => {
+    expect(route(hybrid({ offlineOverall: undefined }), { ...rules, offlineDisagreementMargin: 0 }).needsReview).toBe(false);
   });
 
   it('when the mode is auto, then nothing goes to review whatever the flags', () => {

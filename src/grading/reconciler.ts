@@ -3,7 +3,7 @@
 // anywhere, any number of times: the workflow id is deterministic, so a second start is a no-op.
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import type { StartableSubmission } from './submission.service.ts';
+import type { StartableSubmission } from './starter.ts';
 
 export interface ReconcilerDeps {
   prisma: PrismaClient;

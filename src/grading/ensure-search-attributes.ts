@@ -4,8 +4,8 @@
 import type { Connection } from '@temporalio/client';
 // A CommonJS package: its namespace is only reachable through the default export under ESM.
 import proto from '@temporalio/proto';
-import { gradingSearchAttributes } from '../../workflows/search-attributes.ts';
-import type { Logger } from './logger.ts';
+import { gradingSearchAttributes } from './search-attributes.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export async function ensureSearchAttributes(connection: Connection, namespace: string, logger: Logger): Promise<void> {
   const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });

@@ -1,28 +1,35 @@
-// Types shared by the workflow, its activities and the API that starts it. Workflows carry ids
-// and small decisions only; essays, audio and transcripts stay in Postgres.
-import type { ReviewPriority, RoutingRules } from '../src/domain/routing.ts';
-import type { GradingMode, Skill } from '../src/domain/scores.ts';
-import type { CriterionAssessment } from '../src/scoring/scorer.ts';
+// The grading contract: what the GradeSubmission workflow takes and returns, the messages it
+// answers, and the failure types its activities raise. The workflow, its activities, the API
+// that starts it and the worker all import it from here. Workflows carry ids and small
+// decisions only; essays, audio and transcripts stay in Postgres. Only deterministic,
+// sandbox-safe modules may be imported here: the workflow bundle includes this file.
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ReviewPriority, RoutingRules } from '../domain/routing.ts';
+import type { GradingMode, Skill } from '../domain/scores.ts';
+import type { CriterionAssessment } from '../scoring/scorer.ts';
 
 export const gradeSubmissionWorkflowType = 'gradeSubmission';
 
 export const workflowIdFor = (submissionId: string) => `grade-${submissionId}`;
 
-/** Retry and timeout policy, fixed at submission time so a running workflow never changes rules. */
+/** The memo key and activity header that carry the correlation id of the submitting request. */
+export const requestIdHeader = 'requestId';
+
+/** Retry, timeout and routing policy, fixed at submission time so a running workflow never changes rules. */
 export interface GradingPolicy {
   maxRetries: number;
   retryInitialSeconds: number;
   retryBackoffCapSeconds: number;
   activityTimeoutSeconds: number;
-  // The fields below exist from the review release on; older histories lack them.
-  routing?: RoutingRules;
-  reviewDueSeconds?: number;
-  secondOpinion?: boolean;
+  routing: RoutingRules;
+  reviewDueSeconds: number;
+  /** Hybrid mode: score twice and compare. */
+  secondOpinion: boolean;
   /** Task queue of the provider-calling activities (rate-limited workers). */
-  scoringTaskQueue?: string;
-  /** Task queue and time limit of speech recognition (from the speaking release on). */
-  transcriptionTaskQueue?: string;
-  transcriptionTimeoutSeconds?: number;
+  scoringTaskQueue: string;
+  /** Task queue and time limit of speech recognition. */
+  transcriptionTaskQueue: string;
+  transcriptionTimeoutSeconds: number;
 }
 
 export interface GradeSubmissionInput {
@@ -30,12 +37,12 @@ export interface GradeSubmissionInput {
   policy: GradingPolicy;
   /** Correlation id of the HTTP request that created the submission. */
   requestId?: string;
-  skill?: Skill;
-  mode?: GradingMode;
+  skill: Skill;
+  mode: GradingMode;
   /** The SLA deadline (ISO 8601), counted from submission. */
-  deadlineAt?: string;
+  deadlineAt: string;
   /** Keep the custom search attributes (status, review priority) up to date. */
-  searchAttributes?: boolean;
+  searchAttributes: boolean;
 }
 
 export interface GradeSubmissionOutput {
@@ -59,8 +66,12 @@ export interface GradingState {
   review: { reviewId: string; priority: ReviewPriority; reasons: string[]; dueAt: string; escalated: boolean } | null;
   overall: number | null;
   /** Speaking answers: what the recogniser reported, once it has. */
-  transcription?: TranscriptSummary | null;
+  transcription: TranscriptSummary | null;
 }
+
+/** A grader's decision, delivered to the waiting workflow; its validator refuses bad scores before anything is written. */
+export const completeReviewUpdate = defineUpdate<GradeSubmissionOutput, [ReviewDecision]>('completeReview');
+export const gradingStateQuery = defineQuery<GradingState>('gradingState');
 
 export const reviewFailureTypes = {
   invalidScores: 'InvalidScores',
@@ -78,7 +89,7 @@ export interface ScoreDraft {
   provider: string;
   model: string | null;
   version: string;
-  /** The offline scorer's overall for the same essay, next to an LLM scoring (absent in older histories). */
+  /** The offline scorer's overall for the same essay, next to an LLM scoring of it. */
   offlineOverall?: number;
 }
 
