@@ -1,32 +1,13 @@
 // Activities that write grading progress to Postgres. Each is safe to retry: status moves are
 // idempotent and a result is unique per (submission, source).
-import { ApplicationFailure } from '@temporalio/activity';
 import { gradingDuration } from '../src/lib/metrics.ts';
 import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
-import {
-  IllegalTransitionError,
-  SubmissionNotFoundError,
-  transition,
-} from '../src/submissions/submission.repository.ts';
-import { failureTypes, type ScoreDraft } from '../src/grading/contract.ts';
+import { transition } from '../src/submissions/submission.repository.ts';
+import type { ScoreDraft } from '../src/grading/contract.ts';
+import { asActivityFailure } from './store-failures.ts';
 
 export interface PersistenceDeps {
   prisma: PrismaClient;
-}
-
-/** Maps repository errors to ApplicationFailure types the workflow understands. */
-export async function asActivityFailure<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof SubmissionNotFoundError) {
-      throw ApplicationFailure.nonRetryable(error.message, failureTypes.submissionGone);
-    }
-    if (error instanceof IllegalTransitionError) {
-      throw ApplicationFailure.nonRetryable(error.message, failureTypes.illegalTransition);
-    }
-    throw error;
-  }
 }
 
 export function resultRows(
@@ -61,13 +42,13 @@ export function resultRows(
 export function createPersistenceActivities({ prisma }: PersistenceDeps) {
   return {
     async markProcessing(submissionId: string): Promise<void> {
-      await asActivityFailure(() =>
+      await asActivityFailure(submissionId, () =>
         prisma.$transaction((tx) => transition(tx, submissionId, 'processing', { idempotent: true })),
       );
     },
 
     async completeWithResult(submissionId: string, draft: ScoreDraft): Promise<void> {
-      await asActivityFailure(() =>
+      await asActivityFailure(submissionId, () =>
         prisma.$transaction(async (tx) => {
           const moved = await transition(tx, submissionId, 'completed', {
             idempotent: true,
@@ -84,7 +65,7 @@ export function createPersistenceActivities({ prisma }: PersistenceDeps) {
     },
 
     async markFailed(submissionId: string, reason: string): Promise<void> {
-      await asActivityFailure(() =>
+      await asActivityFailure(submissionId, () =>
         prisma.$transaction((tx) =>
           transition(tx, submissionId, 'failed', {
             idempotent: true,

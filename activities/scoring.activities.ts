@@ -7,6 +7,7 @@ import type { Scorer, ScoringOutcome } from '../src/scoring/scorer.ts';
 import { fluencyOf } from '../src/speech/transcripts.ts';
 import { failureTypes, type ScoreDraft } from '../src/grading/contract.ts';
 import { callProvider } from './provider-failures.ts';
+import { loadSubmission } from './store-failures.ts';
 
 export interface ScoringDeps {
   prisma: PrismaClient;
@@ -21,13 +22,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
    * Next to an LLM scoring of an essay, the offline scorer's overall: a free second opinion.
    */
   async function score(submissionId: string): Promise<{ outcome: ScoringOutcome; offlineOverall?: number }> {
-    const submission = await prisma.submission.findUnique({
-      where: { id: submissionId },
-      select: { skill: true, task: true, prompt: true, text: true, transcript: true },
-    });
-    if (!submission) {
-      throw ApplicationFailure.nonRetryable(`submission ${submissionId} does not exist`, failureTypes.submissionGone);
-    }
+    const submission = await loadSubmission(prisma, submissionId, { skill: true, task: true, prompt: true, text: true, transcript: true });
     if (submission.skill === 'speaking') {
       const transcript = submission.transcript;
       if (!transcript) throw ApplicationFailure.nonRetryable('the answer has no transcript to score', failureTypes.unscorable);

@@ -12,6 +12,7 @@ import type { Transcriber } from '../src/speech/transcriber.ts';
 import { AudioNotFoundError, type AudioStore } from '../src/storage/audio-store.ts';
 import { failureTypes, type TranscriptSummary } from '../src/grading/contract.ts';
 import { callProvider } from './provider-failures.ts';
+import { asActivityFailure, loadSubmission } from './store-failures.ts';
 
 export interface TranscriptionDeps {
   prisma: PrismaClient;
@@ -20,9 +21,6 @@ export interface TranscriptionDeps {
   /** Circuit breaker of the transcription provider; absent: none. */
   transcriptionBreaker?: CircuitBreaker;
 }
-
-const gone = (submissionId: string) =>
-  ApplicationFailure.nonRetryable(`submission ${submissionId} does not exist`, failureTypes.submissionGone);
 
 function summaryOf(t: Omit<TranscriptSummary, 'confidence'> & { confidence: number }): TranscriptSummary {
   return {
@@ -38,11 +36,7 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
   return {
     /** Transcribes a speaking answer once; a retry after the transcript was stored returns it. */
     async transcribeSubmission(submissionId: string): Promise<TranscriptSummary> {
-      const submission = await prisma.submission.findUnique({
-        where: { id: submissionId },
-        select: { audioKey: true, audioSeconds: true, transcript: true },
-      });
-      if (!submission) throw gone(submissionId);
+      const submission = await loadSubmission(prisma, submissionId, { audioKey: true, audioSeconds: true, transcript: true });
       if (submission.transcript) return summaryOf(submission.transcript);
       if (!submission.audioKey) throw ApplicationFailure.nonRetryable('the answer has no stored audio', failureTypes.unusableAudio);
 
@@ -78,8 +72,8 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
         model: heard.model,
         language: heard.language,
       };
-      try {
-        await prisma.$transaction(async (tx) => {
+      const store = () =>
+        prisma.$transaction(async (tx) => {
           await tx.transcript.create({ data: { submissionId, ...data } });
           await tx.submission.update({ where: { id: submissionId }, data: { wordCount } });
           await appendEvent(tx, submissionId, 'transcribed', {
@@ -89,15 +83,13 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
             wordsPerMinute: fluency.wordsPerMinute,
           });
         });
+      try {
+        await asActivityFailure(submissionId, store);
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        // P2002: an earlier attempt stored it (its reply was lost); P2003/P2025: the submission was deleted.
-        if (code === 'P2002') {
-          const stored = await prisma.transcript.findUnique({ where: { submissionId } });
-          if (stored) return summaryOf(stored);
-        }
-        if (code === 'P2003' || code === 'P2025') throw gone(submissionId);
-        throw error;
+        // P2002: an earlier attempt stored it (its reply was lost), and that transcript stands.
+        const stored = (error as { code?: string }).code === 'P2002' ? await prisma.transcript.findUnique({ where: { submissionId } }) : null;
+        if (!stored) throw error;
+        return summaryOf(stored);
       }
       return summaryOf(data);
     },

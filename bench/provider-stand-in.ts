@@ -2,7 +2,7 @@
 // a fixed latency, an optional requests-per-minute limit (429 with Retry-After past it) and a
 // gate that holds answers until released. It counts what it served.
 import { createServer, type Server } from 'node:http';
-import { assessment, completion } from '../test/helpers/fake-openai.ts';
+import { assessment, completion } from '../src/testing/openai-replies.ts';
 
 export interface StandIn {
   baseUrl: string;

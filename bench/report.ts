@@ -2,7 +2,7 @@
 // (how to read the numbers, where the bottleneck is) is kept as it is.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { BenchResult, Summary } from './run.ts';
+import type { BenchResult, Summary } from './measure.ts';
 
 const start = '<!-- results:start (written by npm run bench) -->';
 const end = '<!-- results:end -->';

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { writingCriteria } from '../domain/scores.ts';
+import type { Calibration } from '../scoring/offline-writing-model.ts';
 import type { Grid } from './metrics.ts';
 
 export interface LabelledEssay {
@@ -15,17 +16,6 @@ export interface LabelledEssay {
 
 /** What our scorer reports (a writing criterion or 'overall'), keyed by the data set's column. */
 export type ColumnMapping = Record<string, string>;
-
-/**
- * VSTEP score = slope × data score + intercept. The default maps the ELLIPSE scale (1-5 in
- * 0.5 steps) onto 2-10 in steps of 1: 1 ("minimal command") → 2, 3 → 6 (the B2 threshold),
- * 5 ("native-like") → 10. Scorer output is mapped back with the inverse and snapped to the data's
- * grid, so every metric is computed on the human raters' own scale.
- */
-export interface Calibration {
-  slope: number;
-  intercept: number;
-}
 
 export const defaultCalibration: Calibration = { slope: 2, intercept: 0 };
 export const defaultGrid: Grid = { min: 1, max: 5, step: 0.5 };

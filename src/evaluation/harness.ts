@@ -7,7 +7,8 @@ import { MalformedOutputError, ProviderUnavailableError } from '../providers/err
 import type { Scorer, ScoringOutcome, WritingResponse } from '../scoring/scorer.ts';
 import { UnscorableResponseError } from '../scoring/scorer.ts';
 import { percentile } from '../lib/percentile.ts';
-import { fromVstep, type Calibration, type ColumnMapping, type LabelledEssay } from './dataset.ts';
+import type { Calibration } from '../scoring/offline-writing-model.ts';
+import { fromVstep, type ColumnMapping, type LabelledEssay } from './dataset.ts';
 import { agreement, categoryOf, gridValues, type Agreement, type Grid } from './metrics.ts';
 
 export interface EvaluationOptions {

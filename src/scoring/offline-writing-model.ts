@@ -3,7 +3,17 @@
 // offline-writing-model.json. Each model predicts on the scale of the human ratings it was
 // fitted to (1-5); the calibration maps that onto VSTEP's 0-10.
 import { readFileSync } from 'node:fs';
-import type { Calibration } from '../evaluation/dataset.ts';
+
+/**
+ * VSTEP score = slope × data score + intercept. The default maps the ELLIPSE scale (1-5 in
+ * 0.5 steps) onto 2-10 in steps of 1: 1 ("minimal command") → 2, 3 → 6 (the B2 threshold),
+ * 5 ("native-like") → 10. Scorer output is mapped back with the inverse and snapped to the data's
+ * grid, so every metric is computed on the human raters' own scale.
+ */
+export interface Calibration {
+  slope: number;
+  intercept: number;
+}
 
 export interface LinearModel {
   /** The mean human score of the training essays. */

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
 import { workflowIdFor } from '../../src/grading/contract.ts';
 import { accessibilityViolations, desktop, launchBrowser, openConsole, overflowsHorizontally, phone, signInThroughForm, type ConsolePage } from '../helpers/browser.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownAnswer, hometownPrompt, synthesise } from '../helpers/speech.ts';

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/auth/access-tokens.ts';
 import { findExecutable } from '../../src/embedded/temporal.ts';
 import { operations } from '../../src/http/openapi.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownPrompt, postSpeaking, silentWav, speakingForm } from '../helpers/speech.ts';
 import { callApi, signedIn, type TestUser } from '../helpers/users.ts';

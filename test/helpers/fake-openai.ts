@@ -3,6 +3,7 @@
 // every request is recorded.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { writingCriteria } from '../../src/domain/scores.ts';
+import { assessment, completion } from '../../src/testing/openai-replies.ts';
 
 export type Reply =
   | { kind: 'assessment'; scores?: Partial<Record<string, number>>; confidence?: number; offTask?: boolean; injectionSuspected?: boolean }
@@ -15,34 +16,6 @@ export interface RecordedRequest {
   at: number;
   body: { model: string; messages: { role: string; content: string }[]; response_format?: any; temperature?: number };
   authorization: string | undefined;
-}
-
-export function assessment(
-  scores: Partial<Record<string, number>> = {},
-  extra: Partial<Record<string, unknown>> = {},
-  criteria: readonly string[] = writingCriteria,
-) {
-  return {
-    criteria: Object.fromEntries(
-      criteria.map((c) => [c, { score: scores[c] ?? 6.5, evidence: ['I am writing to tell you'], feedback: `Feedback on ${c}.` }]),
-    ),
-    overallFeedback: 'A clear response with room to grow.',
-    confidence: 0.9,
-    offTask: false,
-    injectionSuspected: false,
-    ...extra,
-  };
-}
-
-export function completion(model: string, content: string) {
-  return {
-    id: 'chatcmpl-test',
-    object: 'chat.completion',
-    created: Math.floor(Date.now() / 1000),
-    model,
-    choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } }],
-    usage: { prompt_tokens: 812, completion_tokens: 256, total_tokens: 1068 },
-  };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {

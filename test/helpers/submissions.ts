@@ -1,6 +1,6 @@
 // The most common test action: a student submits a writing task through the API.
 import { expect } from 'vitest';
-import { holidayLetter, holidayPrompt } from './essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import type { TestPlatform } from './platform.ts';
 import { signedIn, type TestUser } from './users.ts';
 

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubmissionStatus } from '../../src/domain/lifecycle.ts';
 import { workflowIdFor } from '../../src/grading/contract.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { signedIn, testPassword, type TestUser } from '../helpers/users.ts';
 

@@ -16,7 +16,7 @@ import { CircuitOpenError, createCircuitBreaker } from '../../src/scoring/circui
 import { ProviderUnavailableError } from '../../src/providers/errors.ts';
 import type { Scorer } from '../../src/scoring/scorer.ts';
 import { workflowIdFor } from '../../src/grading/contract.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 
 let redisA: Redis;
 let redisB: Redis;

@@ -3,7 +3,7 @@
 // skill filter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Skill } from '../../src/domain/scores.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownPrompt, submitSpeaking } from '../helpers/speech.ts';
 import { submitWriting } from '../helpers/submissions.ts';

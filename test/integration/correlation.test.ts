@@ -9,7 +9,7 @@ import { correlationInterceptor } from '../../workers/activity-interceptors.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 
 let platform: TestPlatform;
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holidayLetter } from '../helpers/essays.ts';
+import { holidayLetter } from '../../src/testing/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -8,7 +8,7 @@ import { listEvents, transition } from '../../src/submissions/submission.reposit
 import { reconcilePending } from '../../src/grading/reconciler.ts';
 import { createGradingStarter } from '../../src/grading/starter.ts';
 import { workflowIdFor } from '../../src/grading/contract.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
 import { submitWriting } from '../helpers/submissions.ts';
 import { signedIn } from '../helpers/users.ts';

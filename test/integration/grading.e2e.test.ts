@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { createGradingStarter } from '../../src/grading/starter.ts';
 import { writingModel } from '../../src/scoring/offline-writing-model.ts';
-import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
+import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../../src/testing/essays.ts';
 import { eventually, startTestPlatform, testLogger, type TestPlatform } from '../helpers/platform.ts';
 import { signedIn, type TestUser } from '../helpers/users.ts';
 

@@ -1,7 +1,7 @@
 // Idempotency-Key on POST /submissions: a retried request gets the submission it already made,
 // never a second one; a key reused for a different request is refused; racing retries agree.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { fixture, hometownPrompt, speakingForm, storedFiles } from '../helpers/speech.ts';
 import { signedIn, type TestUser } from '../helpers/users.ts';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { nearBoundary } from '../../src/domain/routing.ts';
 import { offlineOverallOf } from '../../src/scoring/baseline-scorer.ts';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { submitWriting } from '../helpers/submissions.ts';

@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
 import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError } from '../../src/providers/errors.ts';
-import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
-import { assessment, startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
+import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../../src/testing/essays.ts';
+import { assessment } from '../../src/testing/openai-replies.ts';
+import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 
 let fake: FakeOpenAI;
 let scorer: LlmScorer;

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { freePort } from '../../src/embedded/ports.ts';
 import { eventually } from '../helpers/platform.ts';
 import { hometownPrompt, speakingForm, synthesise } from '../helpers/speech.ts';

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RunningRedis } from '../../src/embedded/redis.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { freePort } from '../../src/embedded/ports.ts';
 import { startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { createUser, login, signedIn } from '../helpers/users.ts';

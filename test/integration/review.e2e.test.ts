@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeReviewUpdate } from '../../src/grading/contract.ts';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { callApi, signedIn, type TestUser } from '../helpers/users.ts';

@@ -18,7 +18,7 @@ import { gradingPolicy } from '../../src/grading/starter.ts';
 import { createAudioStore } from '../../src/storage/audio-store.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { completeReviewUpdate, gradeSubmissionWorkflowType, workflowIdFor, type GradeSubmissionInput } from '../../src/grading/contract.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { testConfig, testLogger } from '../helpers/platform.ts';
 
 let env: TestWorkflowEnvironment;

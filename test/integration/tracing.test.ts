@@ -8,7 +8,7 @@ import { startTracing } from '../../src/lib/tracing.ts';
 import { connectTemporalClient } from '../../src/lib/temporal.ts';
 import { createSubmissionService } from '../../src/submissions/submission.service.ts';
 import { createGradingWorker, providerQueuesFrom } from '../../workers/create-grading-worker.ts';
-import { holidayLetter, holidayPrompt } from '../helpers/essays.ts';
+import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { startTestPlatform, testConfig, testLogger, type TestPlatform } from '../helpers/platform.ts';
 import { createUser } from '../helpers/users.ts';
 

@@ -3,7 +3,7 @@ import { isValidScore, writingCriteria } from '../../src/domain/scores.ts';
 import { scoreWithBaseline } from '../../src/scoring/baseline-scorer.ts';
 import { writingModel } from '../../src/scoring/offline-writing-model.ts';
 import { UnscorableResponseError } from '../../src/scoring/scorer.ts';
-import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../helpers/essays.ts';
+import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../../src/testing/essays.ts';
 
 const mean = (o: ReturnType<typeof scoreWithBaseline>) =>
   Object.values(o.criteria).reduce((sum, c) => sum + c.score, 0) / writingCriteria.length;

@@ -1,4 +1,4 @@
-// Sample responses written for the tests.
+// Sample responses written for the tests and the benchmark.
 
 export const holidayPrompt = 'Write a letter to your friend about your last holiday. Write at least 120 words.';
 
