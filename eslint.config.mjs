@@ -1,5 +1,7 @@
-// Lint rules. Workflow code is replayed deterministically inside Temporal's sandbox, so it may
-// not import Node built-ins, database or network clients, or the app's runtime modules.
+// Lint rules. Workflow code, and the pure modules it runs, are replayed deterministically inside
+// Temporal's sandbox, so they may not import Node built-ins, database or network clients, or the
+// app's runtime modules. (Which modules workflow code may import is checked by npm run
+// lint:imports, .dependency-cruiser.mjs.)
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
@@ -20,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'src/domain/**/*.ts', 'src/grading/contract.ts', 'src/grading/review-decision.ts', 'src/grading/search-attributes.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,10 +1,12 @@
-// Builds the web console (web/ -> web/dist/, served by the API under /console/). As a script
-// (`npm run build:web`) it always builds; `npm start` and the test setup call ensureConsoleBuilt(),
-// which builds only when a source is newer than the last build.
+// Builds the web console (web/ -> web/dist/, served by the API under /console/): first its API
+// types from the OpenAPI document (scripts/api-types.ts), then the bundle. As a script (`npm run
+// build:web`) it always builds; `npm start` and the test setup call ensureConsoleBuilt(), which
+// builds only when a source is newer than the last build.
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { writeApiTypes } from './api-types.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const webDir = path.join(root, 'web');
@@ -25,6 +27,7 @@ async function newestSource(): Promise<number> {
 }
 
 export async function buildConsole(): Promise<void> {
+  await writeApiTypes();
   await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' });
 }
 

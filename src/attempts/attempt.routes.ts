@@ -1,49 +1,53 @@
-import { Router } from 'express';
-import type { AccessTokens } from '../auth/access-tokens.ts';
-import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
+// Exam attempts: a student groups answers into one sitting and reads each skill's score once all
+// of its tasks are graded; staff read any student's.
+import { principalOf } from '../auth/auth.middleware.ts';
+import { roles } from '../domain/roles.ts';
 import { NotFoundError } from '../lib/http/errors.ts';
-import { validated } from '../lib/http/validate.ts';
-import type { PrismaClient } from '../lib/prisma.ts';
-import { progressOf } from '../progress/progress.service.ts';
-import { attemptIdParams, createAttemptSchema, progressQuery, studentQuery } from './attempt.schemas.ts';
-import { studentFor, type AttemptService } from './attempt.service.ts';
+import { operationOf, problems } from '../lib/http/operation.ts';
+import { attemptIdParams, attemptListSchema, attemptSchema, createAttemptSchema, studentQuery } from './attempt.schemas.ts';
+import type { AttemptService } from './attempt.service.ts';
 
+const operation = operationOf<{ service: AttemptService }>();
+const tag = 'Attempts and progress';
 
-export function attemptRoutes(service: AttemptService, prisma: PrismaClient, accessTokens: AccessTokens): Router {
-  const router = Router();
-  router.use(['/attempts', '/progress'], authenticate(accessTokens));
-
-  router.post(
-    '/attempts',
-    requireRole('student'),
-    validated({ body: createAttemptSchema }, async ({ body }, _req, res) => {
-      const attempt = await service.create(principalOf(res.locals), body.title);
-      res.status(201).location(attempt.links.self).json(attempt);
-    }),
-  );
-
-  router.get(
-    '/attempts',
-    validated({ query: studentQuery }, async ({ query }, _req, res) => {
-      res.json({ items: await service.list(principalOf(res.locals), query) });
-    }),
-  );
-
-  router.get(
-    '/attempts/:id',
-    validated({ params: attemptIdParams }, async ({ params }, _req, res) => {
-      const attempt = await service.get(params.id, principalOf(res.locals));
+export const attemptRoutes = [
+  operation({
+    method: 'post',
+    path: '/attempts',
+    summary: 'Start an exam attempt',
+    tag,
+    roles: ['student'],
+    body: createAttemptSchema,
+    bodyOptional: true,
+    responses: { 201: { description: 'Created', schema: attemptSchema }, ...problems(400, 401, 403, 413, 415, 422) },
+    handler: async ({ body }, { res, deps, reply }) => {
+      const attempt = await deps.service.create(principalOf(res.locals), body.title);
+      res.location(attempt.links.self);
+      return reply(201, attempt);
+    },
+  }),
+  operation({
+    method: 'get',
+    path: '/attempts',
+    summary: "A student's attempts",
+    tag,
+    roles,
+    query: studentQuery,
+    responses: { 200: { description: 'Attempts', schema: attemptListSchema }, ...problems(400, 401, 403) },
+    handler: async ({ query }, { res, deps, reply }) => reply(200, { items: await deps.service.list(principalOf(res.locals), query) }),
+  }),
+  operation({
+    method: 'get',
+    path: '/attempts/:id',
+    summary: 'An attempt with per-task and per-skill scores',
+    tag,
+    roles,
+    params: attemptIdParams,
+    responses: { 200: { description: 'The attempt', schema: attemptSchema }, ...problems(400, 401, 404) },
+    handler: async ({ params }, { res, deps, reply }) => {
+      const attempt = await deps.service.get(params.id, principalOf(res.locals));
       if (!attempt) throw new NotFoundError('No attempt with this id.');
-      res.json(attempt);
-    }),
-  );
-
-  router.get(
-    '/progress',
-    validated({ query: progressQuery }, async ({ query }, _req, res) => {
-      res.json(await progressOf(prisma, studentFor(principalOf(res.locals), query.studentId)));
-    }),
-  );
-
-  return router;
-}
+      return reply(200, attempt);
+    },
+  }),
+];

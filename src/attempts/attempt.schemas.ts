@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { submissionStatuses } from '../domain/lifecycle.ts';
 import { someText } from '../lib/http/validate.ts';
+import { levelSchema as level } from '../submissions/submission.schemas.ts';
 
 export const createAttemptSchema = z.strictObject({
   // PostgreSQL text cannot hold NUL.
@@ -10,4 +12,35 @@ export const studentQuery = z.object({
   studentId: z.uuid('must be a UUID').optional().describe('Whose records: a student may leave it out (their own); graders and admins must name the student.'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
-export const progressQuery = studentQuery.pick({ studentId: true });
+
+const instant = z.iso.datetime();
+
+
+const taskResult = z.strictObject({
+  submissionId: z.uuid(),
+  status: z.enum(submissionStatuses),
+  overall: z.number().nullable(),
+  level,
+  gradedAt: instant.nullable(),
+});
+const skillResult = z.strictObject({
+  score: z.number().nullable().describe('The VSTEP skill score, once every task of the skill is graded.'),
+  level,
+  complete: z.boolean(),
+  tasks: z.record(z.string(), taskResult.nullable()).describe('Per task of the skill: its answer, or null when not answered yet.'),
+});
+
+export const attemptSchema = z
+  .strictObject({
+    id: z.uuid(),
+    studentId: z.uuid(),
+    title: z.string().nullable(),
+    createdAt: instant,
+    skills: z.strictObject({ writing: skillResult, speaking: skillResult }),
+    links: z.strictObject({ self: z.string() }),
+  })
+  .meta({ id: 'Attempt' });
+
+export const attemptListSchema = z.strictObject({ items: z.array(attemptSchema) }).meta({ id: 'AttemptList' });
+
+export type AttemptView = z.input<typeof attemptSchema>;

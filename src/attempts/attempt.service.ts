@@ -1,9 +1,11 @@
 // Exam attempts: a student groups responses into one sitting; each skill's score is computed
 // (src/domain/scores.ts skillScore) once all of its tasks are graded.
 import type { Principal } from '../auth/access-tokens.ts';
-import { levelFor, skillScore, skills, tasksOf, type Skill, type Task } from '../domain/scores.ts';
+import type { SubmissionStatus } from '../domain/lifecycle.ts';
+import { levelFor, skillScore, tasksOf, type Level, type Skill, type Task } from '../domain/scores.ts';
 import { BadRequestError, ForbiddenError } from '../lib/http/errors.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
+import type { AttemptView } from './attempt.schemas.ts';
 
 const attemptInclude = {
   submissions: {
@@ -23,36 +25,41 @@ type AttemptRecord = NonNullable<Awaited<ReturnType<PrismaClient['attempt']['fin
     id: string;
     skill: Skill;
     task: Task;
-    status: string;
+    status: SubmissionStatus;
     createdAt: Date;
     results: Array<{ overall: unknown; level: string | null; createdAt: Date }>;
   }>;
 };
 
+type SkillView = AttemptView['skills']['writing'];
+type TaskView = SkillView['tasks'][string];
+
+/** One skill of an attempt: each task's answer, and the skill's score once every task is graded. */
+function skillOf(a: AttemptRecord, skill: Skill): SkillView {
+  const tasks: Record<string, TaskView> = {};
+  const scores: Partial<Record<Task, number>> = {};
+  for (const task of tasksOf[skill]) {
+    const s = a.submissions.find((x) => x.task === task);
+    const result = s?.results[0];
+    if (result) scores[task] = Number(result.overall);
+    tasks[task] = s
+      ? { submissionId: s.id, status: s.status, overall: result ? Number(result.overall) : null, level: (result?.level ?? null) as Level, gradedAt: result?.createdAt.toISOString() ?? null }
+      : null;
+  }
+  const score = skillScore(skill, scores);
+  return { score, level: score === null ? null : levelFor(score), complete: score !== null, tasks };
+}
+
 /** The public JSON shape of an attempt: per task, then per skill with its score once complete. */
-export function presentAttempt(a: AttemptRecord) {
-  const view = Object.fromEntries(
-    skills.map((skill) => {
-      const tasks = Object.fromEntries(
-        tasksOf[skill].map((task) => {
-          const s = a.submissions.find((x) => x.task === task);
-          const result = s?.results[0];
-          return [
-            task,
-            s
-              ? { submissionId: s.id, status: s.status, overall: result ? Number(result.overall) : null, level: result?.level ?? null, gradedAt: result?.createdAt.toISOString() ?? null }
-              : null,
-          ];
-        }),
-      ) as Record<string, { overall: number | null } | null>;
-      const scores = Object.fromEntries(
-        Object.entries(tasks).flatMap(([task, t]) => (t?.overall !== null && t?.overall !== undefined ? [[task, t.overall]] : [])),
-      ) as Partial<Record<Task, number>>;
-      const score = skillScore(skill, scores);
-      return [skill, { score, level: score === null ? null : levelFor(score), complete: score !== null, tasks }];
-    }),
-  );
-  return { id: a.id, studentId: a.studentId, title: a.title, createdAt: a.createdAt.toISOString(), skills: view, links: { self: `/attempts/${a.id}` } };
+export function presentAttempt(a: AttemptRecord): AttemptView {
+  return {
+    id: a.id,
+    studentId: a.studentId,
+    title: a.title,
+    createdAt: a.createdAt.toISOString(),
+    skills: { writing: skillOf(a, 'writing'), speaking: skillOf(a, 'speaking') },
+    links: { self: `/attempts/${a.id}` },
+  };
 }
 
 export function createAttemptService(prisma: PrismaClient) {

@@ -4,9 +4,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { accessTokenAlgorithm, type TokenKeys } from './token-keys.ts';
-
-export const roles = ['student', 'grader', 'admin'] as const;
-export type Role = (typeof roles)[number];
+import { roles, type Role } from '../domain/roles.ts';
 
 export interface Principal {
   id: string;

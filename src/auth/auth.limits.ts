@@ -28,3 +28,5 @@ export function authLimits(config: Config, limiter: RateLimiter) {
     register: rateLimit(limiter, 'register', window, (req) => [{ scope: 'ip', id: req.ip, limit: limits.registerPerIp }]),
   };
 }
+
+export type AuthLimits = ReturnType<typeof authLimits>;

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ForbiddenError, UnauthorizedError } from '../lib/http/errors.ts';
-import type { AccessTokens, Principal, Role } from './access-tokens.ts';
+import type { AccessTokens, Principal } from './access-tokens.ts';
+import type { Role } from '../domain/roles.ts';
 
 declare module 'express-serve-static-core' {
   interface Locals {

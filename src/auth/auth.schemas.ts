@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { noNulCharacters, someText } from '../lib/http/validate.ts';
-import { roles } from './access-tokens.ts';
+import { roles } from '../domain/roles.ts';
 
 const email = z
   .email('must be an email address')
@@ -24,3 +24,14 @@ export const loginSchema = z.strictObject({
   password: z.string().max(200),
 });
 export const refreshSchema = z.strictObject({ refreshToken: z.string().min(1).max(200) });
+
+export const userSchema = z.strictObject({ id: z.uuid(), email: z.email(), name: z.string(), role: z.enum(roles) }).meta({ id: 'User' });
+export const tokensSchema = z
+  .strictObject({ accessToken: z.string(), refreshToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int() })
+  .meta({ id: 'Tokens' });
+export const sessionSchema = z
+  .strictObject({ accessToken: z.string(), tokenType: z.literal('Bearer'), expiresIn: z.number().int(), user: userSchema })
+  .meta({ id: 'Session', description: 'The access token (keep it in memory) and its account; the refresh token is only in the vstep_refresh cookie.' });
+
+export type PublicUser = z.infer<typeof userSchema>;
+export type TokenPair = z.infer<typeof tokensSchema>;

@@ -1,6 +1,8 @@
 import type { PrismaClient } from '../lib/prisma.ts';
 import { ConflictError, UnauthorizedError } from '../lib/http/errors.ts';
-import type { AccessTokens, Role } from './access-tokens.ts';
+import type { AccessTokens } from './access-tokens.ts';
+import type { Role } from '../domain/roles.ts';
+import type { PublicUser, TokenPair } from './auth.schemas.ts';
 import { burnVerification, hashPassword, verifyPassword } from './password.ts';
 import type { RefreshTokens } from './refresh-tokens.ts';
 
@@ -10,19 +12,6 @@ export interface AuthServiceDeps {
   refreshTokens: RefreshTokens;
 }
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-}
-
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
 
 /** A token pair with the account it was issued to (the browser session routes answer with both). */
 export interface SignedIn {

@@ -2,7 +2,7 @@
 // APP_ENV=local: staging and production accounts are created by an admin.
 import type { Config } from '../config/env.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import type { Role } from './access-tokens.ts';
+import type { Role } from '../domain/roles.ts';
 import { hashPassword } from './password.ts';
 
 export const demoAccounts: ReadonlyArray<{ email: string; name: string; role: Role }> = [

@@ -1,7 +1,7 @@
 // Opaque refresh tokens in rotating families, stored only as SHA-256 hashes.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../lib/prisma.ts';
-import type { Role } from './access-tokens.ts';
+import type { Role } from '../domain/roles.ts';
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 

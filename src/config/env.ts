@@ -23,6 +23,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i).default('256kb'),
   PUBLIC_BASE_URL: optionalString,
+  VALIDATE_RESPONSES: z.enum(['true', 'false']).optional(),
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   DATABASE_POOL_SIZE: int(1, 200).default(10),
@@ -146,6 +147,8 @@ function buildConfig(v: z.infer<typeof schema>) {
       port: v.PORT,
       jsonBodyLimit: v.JSON_BODY_LIMIT,
       publicBaseUrl: v.PUBLIC_BASE_URL,
+      /** Check every JSON answer against its declared schema: on by default in tests, where a mismatch is a 500. */
+      validateResponses: v.VALIDATE_RESPONSES === undefined ? v.APP_ENV === 'test' : v.VALIDATE_RESPONSES === 'true',
     },
     log: { level: v.LOG_LEVEL, pretty: v.APP_ENV === 'local' },
     database: { url: v.DATABASE_URL, poolSize: v.DATABASE_POOL_SIZE },

@@ -7,7 +7,8 @@ import path from 'node:path';
 import express, { Router, type RequestHandler } from 'express';
 import type { Config } from '../config/env.ts';
 import { ServiceUnavailableError } from '../lib/http/errors.ts';
-import { consoleSettings } from './console.settings.ts';
+import { operationOf } from '../lib/http/operation.ts';
+import { consoleSettings, consoleSettingsSchema } from './console.settings.ts';
 
 /** web/dist of this checkout, found from this file (src/console/) as docs.routes.ts finds Swagger UI. */
 export const defaultConsoleDir = path.resolve(import.meta.dirname, '../../web/dist');
@@ -36,9 +37,24 @@ const consoleHeaders: RequestHandler = (_req, res, next) => {
   next();
 };
 
-export function consoleRoutes(config: Config, consoleDir: string = defaultConsoleDir): Router {
+/** The console's settings: the one part of it that is an API operation. */
+export const consoleRoutes = [
+  operationOf<{ config: Config }>()({
+    method: 'get',
+    path: '/console/settings.json',
+    summary: 'Settings the web console reads at start',
+    tag: 'Console',
+    responses: { 200: { description: 'Settings', schema: consoleSettingsSchema } },
+    handler: async (_input, { res, deps, reply }) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      return reply(200, consoleSettings(deps.config));
+    },
+  }),
+];
+
+/** The console's pages and files, under its own security headers (the settings above get them too). */
+export function consolePages(consoleDir: string = defaultConsoleDir): Router {
   const router = Router();
-  const settings = consoleSettings(config);
   const indexFile = path.join(consoleDir, 'index.html');
 
   router.get('/', (_req, res) => {
@@ -51,10 +67,6 @@ export function consoleRoutes(config: Config, consoleDir: string = defaultConsol
   });
 
   router.use('/console', consoleHeaders);
-  router.get('/console/settings.json', (_req, res) => {
-    res.setHeader('Cache-Control', 'no-cache');
-    res.json(settings);
-  });
   router.use(
     '/console',
     express.static(consoleDir, {

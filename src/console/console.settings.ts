@@ -1,14 +1,21 @@
 // What the web console needs to know about this deployment, read from config: where the
 // Temporal Web UI is (links to a submission's workflow) and the writing tasks' word minimums.
+import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { wordMinimum } from '../domain/scores.ts';
 
-export interface ConsoleSettings {
-  /** Origin and path of the Temporal Web UI, without a trailing slash; null when unknown. */
-  temporalUiUrl: string | null;
-  temporalNamespace: string;
-  wordMinimum: { task1: number; task2: number };
-}
+export const consoleSettingsSchema = z
+  .strictObject({
+    temporalUiUrl: z
+      .string()
+      .nullable()
+      .describe('The Temporal Web UI (origin and path, no trailing slash; null when unknown): a workflow is at {temporalUiUrl}/namespaces/{temporalNamespace}/workflows/{workflowId}.'),
+    temporalNamespace: z.string(),
+    wordMinimum: z.strictObject({ task1: z.number().int(), task2: z.number().int() }),
+  })
+  .meta({ id: 'ConsoleSettings' });
+
+export type ConsoleSettings = z.infer<typeof consoleSettingsSchema>;
 
 /** The UI's address for a public page: credentials, query and fragment are left out. */
 function publicUiUrl(url: string | undefined): string | null {

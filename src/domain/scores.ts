@@ -21,7 +21,9 @@ export const criteriaFor = { writing: writingCriteria, speaking: speakingCriteri
 /** Minimum word counts of the writing tasks. */
 export const wordMinimum: Record<WritingTask, number> = { task1: 120, task2: 250 };
 
-export type Level = 'B1' | 'B2' | 'C1' | null;
+export const levels = ['B1', 'B2', 'C1'] as const;
+/** A score's level; null below B1 (under 4.0). */
+export type Level = (typeof levels)[number] | null;
 
 export const gradingModes = ['auto', 'hybrid', 'human'] as const;
 export type GradingMode = (typeof gradingModes)[number];

@@ -2,36 +2,34 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
+import { createAttemptService } from '../attempts/attempt.service.ts';
 import { createAccessTokens } from '../auth/access-tokens.ts';
-import { authRoutes } from '../auth/auth.routes.ts';
+import { authLimits } from '../auth/auth.limits.ts';
+import { authenticate, requireRole } from '../auth/auth.middleware.ts';
 import { createAuthService } from '../auth/auth.service.ts';
 import { createRefreshTokens } from '../auth/refresh-tokens.ts';
 import type { TokenKeys } from '../auth/token-keys.ts';
 import type { Config } from '../config/env.ts';
-import { healthRoutes } from '../health/health.routes.ts';
+import { consolePages } from '../console/console.routes.ts';
+import type { ReadinessChecks } from '../health/health.routes.ts';
+import { installDatabaseMetrics } from '../lib/db-metrics.ts';
+import { utf8Only, wellFormedJson } from '../lib/http/json-body.ts';
+import { mountOperations, type MountOptions, type Operation } from '../lib/http/operation.ts';
+import { createRateLimiter } from '../lib/http/rate-limit.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import type { Redis } from '../lib/redis.ts';
-import { reviewRoutes } from '../reviews/review.routes.ts';
-import { createReviewService } from '../reviews/review.service.ts';
-import { attemptRoutes } from '../attempts/attempt.routes.ts';
-import { createAttemptService } from '../attempts/attempt.service.ts';
 import { createPollingHub, type EventHub } from '../live/event-hub.ts';
 import { createLiveHandlers } from '../live/submission-stream.ts';
+import { createReviewService } from '../reviews/review.service.ts';
 import { createAudioStore, type AudioStore } from '../storage/audio-store.ts';
-import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
-import { installDatabaseMetrics } from '../lib/db-metrics.ts';
-import { consoleRoutes } from '../console/console.routes.ts';
-import { sessionRoutes } from '../auth/session.routes.ts';
-import { docsRoutes } from './docs.routes.ts';
-import { httpMetrics } from './middleware/http-metrics.ts';
+import { docsAssets } from './docs.routes.ts';
 import { errorHandler, methodNotAllowed, notFound } from './middleware/error-handler.ts';
-import { operations } from './openapi.ts';
-import { createRateLimiter } from '../lib/http/rate-limit.ts';
-import { utf8Only, wellFormedJson } from '../lib/http/json-body.ts';
+import { httpMetrics } from './middleware/http-metrics.ts';
 import { requestId } from './middleware/request-id.ts';
 import { corsAllowlist, securityHeaders } from './middleware/security.ts';
+import { apiDocument, operationGroups, operations } from './operations.ts';
 
 export interface AppDeps {
   config: Config;
@@ -73,48 +71,56 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(corsAllowlist(config.cors.origins));
   app.use(express.json({ limit: config.http.jsonBodyLimit, strict: true, verify: utf8Only }), wellFormedJson);
 
-  app.use(
-    healthRoutes(config, {
-      critical: {
-        postgres: async () => {
-          await prisma.$queryRaw`SELECT 1`;
-        },
-        // A gRPC deadline ends the call and the client's own retries with the check; without
-        // it every probe during an outage would leave a call retrying in the background.
-        temporal: () =>
-          temporal.connection.withDeadline(Date.now() + readinessTimeoutMs - 100, async () => {
-            await temporal.connection.workflowService.getSystemInfo({});
-          }),
-      },
-      optional: {
-        redis: redis
-          ? async () => {
-              await redis.ping();
-            }
-          : null,
-      },
-    }, readinessTimeoutMs),
-  );
-
-  app.use(docsRoutes(config));
-  app.use(consoleRoutes(config, deps.consoleDir));
+  app.use(consolePages(deps.consoleDir));
+  app.use(docsAssets());
 
   const limiter = createRateLimiter(redis, logger);
   if (!redis) logger.warn('REDIS_URL is not set: rate limiting is off');
   const accessTokens = createAccessTokens(config, deps.tokenKeys);
-  const auth = createAuthService({
-    prisma,
-    accessTokens,
-    refreshTokens: createRefreshTokens(prisma, config.auth.refreshTtlSeconds),
-  });
-  app.use(authRoutes(config, auth, accessTokens, limiter));
-  app.use(sessionRoutes(config, auth, limiter));
+  const auth = createAuthService({ prisma, accessTokens, refreshTokens: createRefreshTokens(prisma, config.auth.refreshTtlSeconds) });
+  const limits = authLimits(config, limiter);
   const audioStore = deps.audioStore ?? createAudioStore(config);
   const submissions = createSubmissionService({ config, prisma, temporal, logger, audioStore });
   const live = createLiveHandlers({ config, prisma, logger, hub: deps.events ?? createPollingHub(), getVisible: submissions.getVisible });
-  app.use(submissionRoutes(config, submissions, accessTokens, limiter, audioStore, live));
-  app.use(attemptRoutes(createAttemptService(prisma), prisma, accessTokens));
-  app.use(reviewRoutes(createReviewService({ config, prisma, temporal, logger }), prisma, accessTokens));
+  const readiness: ReadinessChecks = {
+    critical: {
+      postgres: async () => {
+        await prisma.$queryRaw`SELECT 1`;
+      },
+      // A gRPC deadline ends the call and the client's own retries with the check; without
+      // it every probe during an outage would leave a call retrying in the background.
+      temporal: () =>
+        temporal.connection.withDeadline(Date.now() + readinessTimeoutMs - 100, async () => {
+          await temporal.connection.workflowService.getSystemInfo({});
+        }),
+    },
+    optional: {
+      redis: redis
+        ? async () => {
+            await redis.ping();
+          }
+        : null,
+    },
+  };
+
+  const api = express.Router();
+  const options: MountOptions = {
+    guard: (roles) => [authenticate(accessTokens), requireRole(...roles)],
+    validateResponses: config.http.validateResponses,
+  };
+  const mount = <D>(group: readonly Operation<D>[], groupDeps: D) => mountOperations(api, group, groupDeps, options);
+  const groups = operationGroups;
+  mount(groups.health, { config, checks: readiness, timeoutMs: readinessTimeoutMs, startedAt: Date.now() });
+  mount(groups.docs, { document: apiDocument({ version: config.build.version, serverUrl: config.http.publicBaseUrl }) });
+  mount(groups.console, { config });
+  mount(groups.auth, { auth, limits });
+  mount(groups.session, { config, auth, limits });
+  mount(groups.submissions, { config, service: submissions, audioStore, limiter });
+  mount(groups.live, { live });
+  mount(groups.attempts, { service: createAttemptService(prisma) });
+  mount(groups.progress, { prisma });
+  mount(groups.reviews, { service: createReviewService({ config, prisma, temporal, logger }) });
+  app.use(api);
 
   app.use(methodNotAllowed(operations));
   app.use(notFound);

@@ -2,8 +2,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import express, { Router } from 'express';
-import type { Config } from '../config/env.ts';
-import { openApiDocument } from './openapi.ts';
+import { z } from 'zod';
+import { operationOf } from '../lib/http/operation.ts';
+import type { openApiDocument } from './openapi.ts';
 
 const swaggerUiDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
@@ -24,15 +25,33 @@ const page = `<!doctype html>
 // A separate file, not inline: the Content-Security-Policy allows scripts from this origin only.
 const init = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, persistAuthorization: true });`;
 
-export function docsRoutes(config: Config): Router {
+const operation = operationOf<{ document: ReturnType<typeof openApiDocument> }>();
+const tag = 'Operations';
+
+export const docsRoutes = [
+  operation({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document',
+    tag,
+    responses: { 200: { description: 'OpenAPI 3.1', schema: z.looseObject({ openapi: z.literal('3.1.0') }) } },
+    handler: async (_input, { deps, reply }) => reply(200, deps.document),
+  }),
+  operation({
+    method: 'get',
+    path: '/docs',
+    summary: 'Interactive API documentation',
+    tag,
+    responses: { 200: { description: 'HTML', contentType: 'text/html' } },
+    handler: async (_input, { res }) => {
+      res.type('html').send(page);
+    },
+  }),
+];
+
+/** The files the documentation page loads: not operations of the API. */
+export function docsAssets(): Router {
   const router = Router();
-  const document = openApiDocument({ version: config.build.version, serverUrl: config.http.publicBaseUrl });
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  router.get('/docs', (_req, res) => {
-    res.type('html').send(page);
-  });
   router.get('/docs/init.js', (_req, res) => {
     res.type('application/javascript').send(init);
   });

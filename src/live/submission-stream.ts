@@ -13,6 +13,7 @@ import type { PrismaClient } from '../lib/prisma.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
 import { findSubmission, type SubmissionRecord } from '../submissions/submission.repository.ts';
 import type { EventHub } from './event-hub.ts';
+import type { SubmissionEventView } from './live.schemas.ts';
 
 export interface LiveDeps {
   config: Config;
@@ -32,20 +33,12 @@ type StoredEvent = Awaited<ReturnType<PrismaClient['submissionEvent']['findMany'
 /** Event data a student does not see: who on the staff acted. */
 const staffOnly = new Set(['graderId', 'redrivenBy', 'claimedBy']);
 
-export function presentEvent(e: StoredEvent, { staff }: { staff: boolean }) {
+export function presentEvent(e: StoredEvent, { staff }: { staff: boolean }): SubmissionEventView {
   const data =
     !staff && e.data && typeof e.data === 'object' && !Array.isArray(e.data)
       ? Object.fromEntries(Object.entries(e.data).filter(([key]) => !staffOnly.has(key)))
       : e.data;
-  return {
-    id: e.id.toString(),
-    submissionId: e.submissionId,
-    type: e.type,
-    from: e.fromStatus,
-    to: e.toStatus,
-    data,
-    createdAt: e.createdAt.toISOString(),
-  };
+  return { id: e.id.toString(), submissionId: e.submissionId, type: e.type, from: e.fromStatus, to: e.toStatus, data, createdAt: e.createdAt.toISOString() };
 }
 
 function lastEventIdOf(req: Request): bigint | undefined {
@@ -57,189 +50,200 @@ function lastEventIdOf(req: Request): bigint | undefined {
   return BigInt(raw);
 }
 
-/** The client is gone, perhaps before this handler could listen for it (e.g. during authentication). */
-const hungUp = (req: Request) => req.socket.destroyed;
+/**
+ * One client connection's lifetime: noticed as over from the start (a client may hang up while
+ * the first reads run, even during authentication), and what was added runs once when it ends.
+ */
+function lifetime(req: Request, res: Response) {
+  const stops: Array<() => unknown> = [];
+  let ended = false;
+  const end = () => {
+    ended = true;
+    for (const stop of stops.splice(0)) stop();
+  };
+  res.on('close', end);
+  return {
+    get over() {
+      return ended || req.socket.destroyed;
+    },
+    add(stop: () => unknown) {
+      if (ended) stop();
+      else stops.push(stop);
+    },
+    end,
+  };
+}
 
-export function createLiveHandlers({ config, prisma, hub, logger, getVisible }: LiveDeps) {
-  const heartbeatMs = config.live.heartbeatSeconds * 1000;
-  // Open streams and waits in this process, each bounded by LIVE_MAX_STREAMS.
+/** Runs `task` one pass at a time; asked again while a pass runs, it runs once more after it. */
+function serialised(task: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await task();
+      } while (again);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+}
+
+/** The open streams and waits of this process, each kind bounded by LIVE_MAX_STREAMS. */
+function admission(maxStreams: number) {
   const open = { streams: 0, waits: 0 };
-
-  const eventsAfter = (submissionId: string, after: bigint) =>
-    prisma.submissionEvent.findMany({ where: { submissionId, id: { gt: after } }, orderBy: { id: 'asc' }, take: page });
-  const statusOf = async (id: string) => (await prisma.submission.findUnique({ where: { id }, select: { status: true } }))?.status;
-
-  function admit(kind: 'streams' | 'waits', res: Response): () => void {
-    if (open[kind] >= config.live.maxStreams) {
+  /** Takes a slot of `kind` until the returned release runs; 503 when none is free. */
+  return (kind: 'streams' | 'waits', res: Response): (() => void) => {
+    if (open[kind] >= maxStreams) {
       res.set('Retry-After', '5');
       throw new ServiceUnavailableError(`Too many open ${kind === 'streams' ? 'event streams' : 'waits'} on this server; try again shortly.`);
     }
     open[kind] += 1;
     liveConnections.inc({ kind });
-    let released = false;
     return () => {
-      if (released) return;
-      released = true;
       open[kind] -= 1;
       liveConnections.dec({ kind });
     };
+  };
+}
+
+type Live = LiveDeps & { admit: ReturnType<typeof admission>; heartbeatMs: number };
+
+const eventsAfter = (prisma: PrismaClient, submissionId: string, after: bigint) =>
+  prisma.submissionEvent.findMany({ where: { submissionId, id: { gt: after } }, orderBy: { id: 'asc' }, take: page });
+
+async function stream({ prisma, hub, logger, getVisible, admit, heartbeatMs }: Live, req: Request, res: Response, id: string, viewer: Principal): Promise<void> {
+  const life = lifetime(req, res);
+  const submission = await getVisible(id, viewer);
+  if (!submission) throw new NotFoundError('No submission with this id.');
+  const staff = viewer.role !== 'student';
+  const lastEventId = lastEventIdOf(req);
+  if (lastEventId !== undefined && settledStatuses.has(submission.status)) {
+    if ((await prisma.submissionEvent.count({ where: { submissionId: id, id: { gt: lastEventId } } })) === 0) {
+      res.status(204).end();
+      return;
+    }
   }
+  if (life.over) return;
+  life.add(admit('streams', res));
+  res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  res.flushHeaders();
+  res.write('retry: 3000\n\n');
 
-  return {
-    async stream(req: Request, res: Response, id: string, viewer: Principal): Promise<void> {
-      // Listen for the client leaving before anything else: a hang-up during the first reads
-      // would otherwise go unnoticed and leave the stream running.
-      let gone = hungUp(req);
-      let finish = () => {
-        gone = true;
-      };
-      res.on('close', () => finish());
+  const finish = () => {
+    life.end();
+    res.end();
+  };
+  const send = (event: string, data: unknown, eventId?: string) => res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  let cursor = lastEventId ?? 0n;
+  let status: string = submission.status;
 
-      const submission = await getVisible(id, viewer);
-      if (!submission) throw new NotFoundError('No submission with this id.');
-      const staff = viewer.role !== 'student';
-      const lastEventId = lastEventIdOf(req);
-      if (lastEventId !== undefined && settledStatuses.has(submission.status)) {
-        const newer = await prisma.submissionEvent.count({ where: { submissionId: id, id: { gt: lastEventId } } });
-        if (newer === 0) {
-          res.status(204).end();
-          return;
+  // Sends everything after the cursor, in order. Events of a submission are numbered and
+  // committed in the same order (appendEvent and transition lock the row), so "after the
+  // cursor" never skips one.
+  const flush = serialised(async () => {
+    if (life.over) return;
+    try {
+      let sent = 0;
+      for (let batch = await eventsAfter(prisma, id, cursor); !life.over; batch = await eventsAfter(prisma, id, cursor)) {
+        for (const e of batch) {
+          if (e.toStatus) status = e.toStatus;
+          const payload = presentEvent(e, { staff });
+          // "Result ready": the event carries the result, so a client needs no second call.
+          const current = e.toStatus === 'completed' ? await findSubmission(prisma, id) : null;
+          if (current) payload.result = presentSubmission(current, { self: `/submissions/${id}` }, { staff }).result;
+          send(e.type, payload, e.id.toString());
+          cursor = e.id;
+          sent += 1;
         }
+        if (batch.length < page) break;
       }
-      if (gone) return;
-      const release = admit('streams', res);
+      if (life.over) return;
+      if (settledStatuses.has(status)) return finish();
+      if (sent === 0 && !(await prisma.submission.findUnique({ where: { id }, select: { id: true } }))) {
+        send('deleted', { submissionId: id });
+        finish();
+      }
+    } catch (error) {
+      logger.warn({ err: error, submissionId: id }, 'live stream failed; closing it');
+      finish();
+    }
+  });
 
-      res.status(200).set({
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-transform',
-        Connection: 'keep-alive',
-        'X-Accel-Buffering': 'no',
-      });
-      res.flushHeaders();
-      res.write('retry: 3000\n\n');
+  // Comments keep proxies from closing an idle stream. Notifications wake the stream;
+  // without them (connection down), each beat looks for events itself.
+  const heartbeat = setInterval(() => {
+    res.write(': keep-alive\n\n');
+    if (!hub.listening) void flush();
+  }, heartbeatMs);
+  life.add(() => clearInterval(heartbeat));
+  life.add(hub.subscribe(id, { wake: () => void flush(), end: finish }));
+  if (life.over) return finish();
+  await flush();
+}
 
-      let cursor = lastEventId ?? 0n;
-      let running = false;
-      let again = false;
-      let finished = false;
-      let status = submission.status as string;
-      const stops: Array<() => unknown> = [release];
-      finish = () => {
-        if (finished) return;
-        finished = true;
-        for (const stop of stops) stop();
-        res.end();
-      };
+/**
+ * Long-poll: answers with the submission as soon as its status differs from `status` (by
+ * default: once it is settled), or when `timeout` seconds pass, whichever comes first; null
+ * when the client went away.
+ */
+async function wait(
+  { hub, getVisible, admit, heartbeatMs }: Live,
+  res: Response,
+  id: string,
+  viewer: Principal,
+  { timeout, status }: { timeout: number; status?: string },
+): Promise<SubmissionRecord | null> {
+  const life = lifetime(res.req, res);
+  const changed = (s: SubmissionRecord) => (status ? s.status !== status : settledStatuses.has(s.status));
+  const first = await getVisible(id, viewer);
+  if (!first) throw new NotFoundError('No submission with this id.');
+  if (changed(first) || timeout === 0) return first;
+  if (life.over) return null;
+  life.add(admit('waits', res));
+  return new Promise<SubmissionRecord | null>((resolve, reject) => {
+    let done = false;
+    const settle = (fn: () => void) => {
+      if (done) return;
+      done = true;
+      life.end();
+      fn();
+    };
+    const check = (final = false) =>
+      getVisible(id, viewer).then(
+        (now) => {
+          if (!now) settle(() => reject(new NotFoundError('No submission with this id.')));
+          else if (final || changed(now)) settle(() => resolve(now));
+        },
+        (error: unknown) => settle(() => reject(error)),
+      );
+    // The client left: stop waiting (nothing is sent).
+    life.add(() => settle(() => resolve(null)));
+    const timer = setTimeout(() => void check(true), timeout * 1000);
+    // Without notifications, look every heartbeat.
+    const poll = setInterval(() => {
+      if (!hub.listening) void check();
+    }, heartbeatMs);
+    life.add(() => clearTimeout(timer));
+    life.add(() => clearInterval(poll));
+    // Shutting down: answer with what is known now.
+    life.add(hub.subscribe(id, { wake: () => void check(), end: () => void check(true) }));
+    // An event may have landed between the first read and subscribing.
+    void check();
+  });
+}
 
-      const send = (event: string, data: unknown, eventId?: string) => {
-        res.write(`${eventId ? `id: ${eventId}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      };
-
-      // Sends everything after the cursor, in order; one pass at a time. Events of a submission
-      // are numbered and committed in the same order (appendEvent and transition lock the row),
-      // so "after the cursor" never skips one.
-      const flush = async (): Promise<void> => {
-        if (finished) return;
-        if (running) {
-          again = true;
-          return;
-        }
-        running = true;
-        try {
-          do {
-            again = false;
-            let sent = 0;
-            for (;;) {
-              const batch = await eventsAfter(id, cursor);
-              if (finished) return;
-              for (const e of batch) {
-                if (e.toStatus) status = e.toStatus;
-                const payload: Record<string, unknown> = presentEvent(e, { staff });
-                if (e.toStatus === 'completed') {
-                  // "Result ready": the event carries the result, so a client needs no second call.
-                  const current = await findSubmission(prisma, id);
-                  if (current) payload.result = presentSubmission(current, { self: `/submissions/${id}` }, { staff }).result;
-                }
-                send(e.type, payload, e.id.toString());
-                cursor = e.id;
-                sent += 1;
-              }
-              if (batch.length < page) break;
-            }
-            if (settledStatuses.has(status)) return finish();
-            if (sent === 0 && (await statusOf(id)) === undefined) {
-              send('deleted', { submissionId: id });
-              return finish();
-            }
-          } while (again && !finished);
-        } catch (error) {
-          logger.warn({ err: error, submissionId: id }, 'live stream failed; closing it');
-          finish();
-        } finally {
-          running = false;
-        }
-      };
-
-      const heartbeat = setInterval(() => {
-        // Comments keep proxies from closing an idle stream. Notifications wake the stream;
-        // without them (connection down), each beat looks for events itself.
-        res.write(': keep-alive\n\n');
-        if (!hub.listening) void flush();
-      }, heartbeatMs);
-      stops.push(() => clearInterval(heartbeat));
-      stops.push(hub.subscribe(id, { wake: () => void flush(), end: () => finish() }));
-      if (gone || hungUp(req)) return finish();
-      await flush();
-    },
-
-    /**
-     * Long-poll: answers with the submission as soon as its status differs from `status` (by
-     * default: once it is settled), or when `timeout` seconds pass, whichever comes first.
-     */
-    async wait(res: Response, id: string, viewer: Principal, { timeout, status }: { timeout: number; status?: string }) {
-      // As for streams: notice a client that leaves while the first read is under way.
-      let gone = hungUp(res.req);
-      let leave = () => {
-        gone = true;
-      };
-      res.on('close', () => leave());
-      const changed = (s: SubmissionRecord) => (status ? s.status !== status : settledStatuses.has(s.status));
-      const first = await getVisible(id, viewer);
-      if (!first) throw new NotFoundError('No submission with this id.');
-      if (changed(first) || timeout === 0) return first;
-      if (gone || hungUp(res.req)) return null;
-      const release = admit('waits', res);
-      return new Promise<SubmissionRecord | null>((resolve, reject) => {
-        let done = false;
-        const stops: Array<() => unknown> = [release];
-        const settle = (fn: () => void) => {
-          if (done) return;
-          done = true;
-          for (const stop of stops) stop();
-          fn();
-        };
-        const check = (final = false) =>
-          getVisible(id, viewer).then(
-            (now) => {
-              if (!now) settle(() => reject(new NotFoundError('No submission with this id.')));
-              else if (final || changed(now)) settle(() => resolve(now));
-            },
-            (error: unknown) => settle(() => reject(error)),
-          );
-        // The client left: stop waiting (nothing is sent).
-        leave = () => settle(() => resolve(null));
-        const timer = setTimeout(() => void check(true), timeout * 1000);
-        // Without notifications, look every heartbeat.
-        const poll = setInterval(() => {
-          if (!hub.listening) void check();
-        }, heartbeatMs);
-        stops.push(() => clearTimeout(timer), () => clearInterval(poll));
-        // Shutting down: answer with what is known now.
-        stops.push(hub.subscribe(id, { wake: () => void check(), end: () => void check(true) }));
-        // An event may have landed between the first read and subscribing.
-        void check();
-      });
-    },
+export function createLiveHandlers(deps: LiveDeps) {
+  const live: Live = { ...deps, admit: admission(deps.config.live.maxStreams), heartbeatMs: deps.config.live.heartbeatSeconds * 1000 };
+  return {
+    stream: (req: Request, res: Response, id: string, viewer: Principal) => stream(live, req, res, id, viewer),
+    wait: (res: Response, id: string, viewer: Principal, query: { timeout: number; status?: string }) => wait(live, res, id, viewer, query),
   };
 }
 

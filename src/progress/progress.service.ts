@@ -1,13 +1,14 @@
 // Reads a student's graded responses and summarises them per skill (src/progress/progress.ts).
-import { skills } from '../domain/scores.ts';
+import type { Skill } from '../domain/scores.ts';
 import { NotFoundError } from '../lib/http/errors.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import { skillProgress, type GradedResponse } from './progress.ts';
+import type { ProgressView } from './progress.schemas.ts';
 
 /** Responses looked at per student: the most recent ones. */
 const historyLimit = 1000;
 
-export async function progressOf(prisma: PrismaClient, studentId: string) {
+export async function progressOf(prisma: PrismaClient, studentId: string): Promise<ProgressView> {
   const student = await prisma.user.findUnique({ where: { id: studentId }, select: { role: true } });
   if (student?.role !== 'student') throw new NotFoundError('No student with this id.');
   // Prisma loads the related rows with further statements; one snapshot (REPEATABLE READ) keeps
@@ -35,8 +36,6 @@ export async function progressOf(prisma: PrismaClient, studentId: string) {
     gradedAt: r.createdAt,
     criteria: Object.fromEntries(r.criteria.map((c) => [c.criterion, Number(c.score)])),
   }));
-  return {
-    studentId,
-    skills: Object.fromEntries(skills.map((skill) => [skill, skillProgress(responses.filter((r) => r.skill === skill))])),
-  };
+  const of = (skill: Skill) => skillProgress(responses.filter((r) => r.skill === skill));
+  return { studentId, skills: { writing: of('writing'), speaking: of('speaking') } };
 }

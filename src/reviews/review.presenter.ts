@@ -1,6 +1,7 @@
 import type { ReviewTask, Submission } from '../generated/prisma/client.ts';
+import type { ReviewQueueItemView, ReviewView } from './review.schemas.ts';
 
-export function presentReview(r: ReviewTask) {
+export function presentReview(r: ReviewTask): ReviewView {
   return {
     id: r.id,
     submissionId: r.submissionId,
@@ -19,7 +20,7 @@ export function presentReview(r: ReviewTask) {
 type QueueItem = ReviewTask & { submission: Pick<Submission, 'skill' | 'task' | 'mode' | 'wordCount'> };
 
 /** A review in the queue: the review plus its submission's skill, task, mode and word count. */
-export function presentQueueItem(r: QueueItem) {
+export function presentQueueItem(r: QueueItem): ReviewQueueItemView {
   const { skill, task, mode, wordCount } = r.submission;
   return {
     ...presentReview(r),

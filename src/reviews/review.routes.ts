@@ -1,63 +1,69 @@
-import { Router } from 'express';
-import type { AccessTokens } from '../auth/access-tokens.ts';
-import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
+// The grader's review queue: list, claim (a lease), release, and complete with the final
+// criterion scores, which go to the waiting workflow.
+import { principalOf } from '../auth/auth.middleware.ts';
 import { BadRequestError, NotFoundError } from '../lib/http/errors.ts';
-import { jsonBody } from '../lib/http/json-body.ts';
-import { validated } from '../lib/http/validate.ts';
-import { findSubmission } from '../submissions/submission.repository.ts';
+import { operationOf, problems } from '../lib/http/operation.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
-import type { PrismaClient } from '../lib/prisma.ts';
+import { selfLink } from '../submissions/submission.routes.ts';
+import { submissionSchema } from '../submissions/submission.schemas.ts';
 import { presentQueueItem, presentReview } from './review.presenter.ts';
-import { completeReviewSchema, reviewIdParams, reviewListQuery } from './review.schemas.ts';
+import { documentedReviewDecision, reviewDecisionSchema, reviewIdParams, reviewListQuery, reviewQueueSchema, reviewSchema } from './review.schemas.ts';
 import type { ReviewService } from './review.service.ts';
 
-export function reviewRoutes(service: ReviewService, prisma: PrismaClient, accessTokens: AccessTokens): Router {
-  const router = Router();
-  router.use('/reviews', authenticate(accessTokens));
+const operation = operationOf<{ service: ReviewService }>();
+const tag = 'Reviews';
 
-  router.get(
-    '/reviews',
-    requireRole('grader', 'admin'),
-    validated({ query: reviewListQuery }, async ({ query }, _req, res) => {
-      const { items, counts } = await service.list(query);
-      res.json({ items: items.map(presentQueueItem), counts });
-    }),
-  );
-
-  router.post(
-    '/reviews/:id/claim',
-    requireRole('grader'),
-    validated({ params: reviewIdParams }, async ({ params }, _req, res) => {
-      res.json(presentReview(await service.claim(params.id, principalOf(res.locals))));
-    }),
-  );
-
-  router.post(
-    '/reviews/:id/release',
-    requireRole('grader'),
-    validated({ params: reviewIdParams }, async ({ params }, _req, res) => {
-      res.json(presentReview(await service.release(params.id, principalOf(res.locals))));
-    }),
-  );
-
-  router.post(
-    '/reviews/:id/complete',
-    requireRole('grader'),
-    validated({ params: reviewIdParams }, async ({ params }, req, res) => {
-      // Invalid scores are a 400 (SPEC §8), whether the shape or the workflow's validator refuses them.
-      const body = completeReviewSchema.safeParse(jsonBody(req));
-      if (!body.success) {
-        throw new BadRequestError(
-          'The review decision is not valid.',
-          body.error.issues.map((i) => ({ field: i.path.map(String).join('.'), message: i.message })),
-        );
-      }
-      const submissionId = await service.complete(params.id, principalOf(res.locals), body.data);
-      const submission = await findSubmission(prisma, submissionId);
+export const reviewRoutes = [
+  operation({
+    method: 'get',
+    path: '/reviews',
+    summary: 'The review queue, high priority first',
+    description: 'Counts per priority follow the status and skill filters (not the priority filter).',
+    tag,
+    roles: ['grader', 'admin'],
+    query: reviewListQuery,
+    responses: { 200: { description: 'Reviews and counts per priority', schema: reviewQueueSchema }, ...problems(400, 401, 403) },
+    handler: async ({ query }, { deps, reply }) => {
+      const { items, counts } = await deps.service.list(query);
+      return reply(200, { items: items.map(presentQueueItem), counts });
+    },
+  }),
+  operation({
+    method: 'post',
+    path: '/reviews/:id/claim',
+    summary: 'Claim a review (lease)',
+    tag,
+    roles: ['grader'],
+    params: reviewIdParams,
+    responses: { 200: { description: 'Claimed', schema: reviewSchema }, ...problems(400, 401, 403, 404, 409) },
+    handler: async ({ params }, { res, deps, reply }) => reply(200, presentReview(await deps.service.claim(params.id, principalOf(res.locals)))),
+  }),
+  operation({
+    method: 'post',
+    path: '/reviews/:id/release',
+    summary: 'Give a claimed review back',
+    tag,
+    roles: ['grader'],
+    params: reviewIdParams,
+    responses: { 200: { description: 'Released', schema: reviewSchema }, ...problems(400, 401, 403, 404, 409) },
+    handler: async ({ params }, { res, deps, reply }) => reply(200, presentReview(await deps.service.release(params.id, principalOf(res.locals)))),
+  }),
+  operation({
+    method: 'post',
+    path: '/reviews/:id/complete',
+    summary: 'Submit the final criterion scores (delivered to the workflow)',
+    tag,
+    roles: ['grader'],
+    params: reviewIdParams,
+    body: reviewDecisionSchema,
+    documentedBody: documentedReviewDecision,
+    // Invalid scores are a 400, whether their shape or their values are refused.
+    invalidBody: (errors) => new BadRequestError('The review decision is not valid.', errors),
+    responses: { 200: { description: 'The completed submission', schema: submissionSchema }, ...problems(400, 401, 403, 404, 409, 413, 415) },
+    handler: async ({ params, body }, { res, deps, reply }) => {
+      const submission = await deps.service.complete(params.id, principalOf(res.locals), body);
       if (!submission) throw new NotFoundError('The submission was deleted.');
-      res.json(presentSubmission(submission, { self: `/submissions/${submissionId}` }, { staff: true }));
-    }),
-  );
-
-  return router;
-}
+      return reply(200, presentSubmission(submission, selfLink(submission.id), { staff: true }));
+    },
+  }),
+];

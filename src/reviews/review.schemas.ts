@@ -1,35 +1,73 @@
 import { z } from 'zod';
-import { skills, speakingCriteria, writingCriteria } from '../domain/scores.ts';
+import { criteriaFor, gradingModes, skills, speakingTasks, writingTasks } from '../domain/scores.ts';
+import { reviewFeedbackLimits } from '../grading/review-decision.ts';
 import { noNulCharacters } from '../lib/http/validate.ts';
+import { reviewPrioritySchema, reviewStatusSchema } from '../submissions/submission.schemas.ts';
 
 export const reviewIdParams = z.object({ id: z.uuid('must be a UUID') });
 
 export const reviewListQuery = z.object({
   status: z.enum(['open', 'claimed', 'completed']).optional(),
-  priority: z.enum(['low', 'medium', 'high']).optional(),
+  priority: reviewPrioritySchema.optional(),
   skill: z.enum(skills).optional().describe('Only reviews of this skill; the counts per priority are then of this skill too.'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export type ReviewListQuery = z.output<typeof reviewListQuery>;
 
-/** Feedback is stored as PostgreSQL text, which cannot hold NUL: refused before the workflow accepts it. */
+/** Feedback is stored as PostgreSQL text, which cannot hold NUL: refused before the workflow sees it. */
 const feedback = (max: number) => z.string().max(max).regex(noNulCharacters, 'must not contain NUL characters');
-
-/** Shape only: whether the scores are acceptable is the workflow's validator's call. */
-export const completeReviewSchema = z.strictObject({
-  criteria: z.record(z.string().max(64), z.strictObject({ score: z.number(), feedback: feedback(2000).optional() })),
-  feedback: feedback(4000).optional(),
-});
+const criterionDecision = z.strictObject({ score: z.number(), feedback: feedback(reviewFeedbackLimits.criterion).optional() });
 
 /**
- * What the workflow's validator accepts, for the OpenAPI document: exactly one skill's criteria
- * (which one depends on the submission), each scored 0-10 in steps of 0.5. The route checks the
- * shape above and leaves the rest to the validator, whose answer names what is wrong.
+ * A grader's decision as the route reads it: its shape. Which criteria it must name and the
+ * score grid depend on the submission's skill, so src/grading/review-decision.ts checks those
+ * once the review is known, and the workflow's validator checks them again.
  */
-const criterionDecision = z.strictObject({ score: z.number().min(0).max(10).multipleOf(0.5), feedback: feedback(2000).optional() }).meta({ id: 'CriterionDecision' });
-const scoredCriteria = (names: readonly string[]) => z.strictObject(Object.fromEntries(names.map((name) => [name, criterionDecision])));
-export const reviewDecisionContract = z.strictObject({
-  criteria: z.union([scoredCriteria(writingCriteria), scoredCriteria(speakingCriteria)]),
-  feedback: feedback(4000).optional(),
+export const reviewDecisionSchema = z.strictObject({
+  criteria: z.record(z.string().max(64), criterionDecision),
+  feedback: feedback(reviewFeedbackLimits.overall).optional(),
 });
+
+/** The same decision as documented: exactly one skill's criteria, each scored 0-10 in steps of 0.5. */
+const scoredCriterion = criterionDecision.extend({ score: z.number().min(0).max(10).multipleOf(0.5) }).meta({ id: 'CriterionDecision' });
+export const documentedReviewDecision = reviewDecisionSchema.extend({
+  criteria: z.union(skills.map((skill) => z.strictObject(Object.fromEntries(criteriaFor[skill].map((name) => [name, scoredCriterion]))))),
+}).meta({ id: 'ReviewDecision', description: "A grader's final scores: exactly the criteria of the submission's skill." });
+
+const instant = z.iso.datetime();
+
+export const reviewSchema = z
+  .strictObject({
+    id: z.uuid(),
+    submissionId: z.uuid(),
+    priority: reviewPrioritySchema,
+    status: reviewStatusSchema,
+    reasons: z.array(z.string()),
+    note: z.string().nullable(),
+    dueAt: instant,
+    claimedBy: z.uuid().nullable(),
+    leaseExpiresAt: instant.nullable(),
+    completedAt: instant.nullable(),
+    createdAt: instant,
+  })
+  .meta({ id: 'Review' });
+
+export const reviewQueueItemSchema = reviewSchema
+  .extend({
+    skill: z.enum(skills),
+    task: z.enum([...writingTasks, ...speakingTasks]),
+    mode: z.enum(gradingModes),
+    wordCount: z.number().int().nullable().describe("The essay's length; null for speaking."),
+  })
+  .meta({ id: 'ReviewQueueItem', description: "A review with its submission's skill, task, mode and length." });
+
+export const reviewQueueSchema = z
+  .strictObject({
+    items: z.array(reviewQueueItemSchema),
+    counts: z.strictObject({ low: z.number().int(), medium: z.number().int(), high: z.number().int() }).describe('Per priority, following the status and skill filters.'),
+  })
+  .meta({ id: 'ReviewQueue' });
+
+export type ReviewView = z.input<typeof reviewSchema>;
+export type ReviewQueueItemView = z.input<typeof reviewQueueItemSchema>;

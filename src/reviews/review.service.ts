@@ -10,6 +10,9 @@ import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import type { ReviewTask } from '../generated/prisma/client.ts';
 import { completeReviewUpdate, reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../grading/contract.ts';
+import { decisionProblems } from '../grading/review-decision.ts';
+import { findSubmission, type SubmissionRecord } from '../submissions/submission.repository.ts';
+import type { ReviewPriority } from '../domain/routing.ts';
 import type { ReviewListQuery } from './review.schemas.ts';
 
 export interface ReviewServiceDeps {
@@ -19,7 +22,8 @@ export interface ReviewServiceDeps {
   logger: Logger;
 }
 
-const priorities = ['high', 'medium', 'low'] as const;
+
+const notAccepted = (problems: string) => new BadRequestError(`The scores were not accepted: ${problems}.`);
 
 /** The submission fields a queue item carries (see presentQueueItem). */
 export const queueSubmissionFields = { skill: true, task: true, mode: true, wordCount: true } as const;
@@ -66,7 +70,8 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
         }),
         prisma.reviewTask.groupBy({ by: ['priority'], where: active, _count: { _all: true } }),
       ]);
-      const counts = Object.fromEntries(priorities.map((p) => [p, grouped.find((g) => g.priority === p)?._count._all ?? 0]));
+      const count = (p: ReviewPriority) => grouped.find((g) => g.priority === p)?._count._all ?? 0;
+      const counts = { high: count('high'), medium: count('medium'), low: count('low') };
       return { items, counts };
     },
 
@@ -97,24 +102,28 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
       return prisma.reviewTask.findUniqueOrThrow({ where: { id } });
     },
 
-    /** Delivers the grader's scores to the running workflow; returns the completed submission id. */
-    async complete(id: string, grader: Principal, body: Omit<ReviewDecision, 'graderId'>): Promise<string> {
+    /**
+     * Checks the grader's scores against the submission's skill, delivers them to the running
+     * workflow (whose validator checks them again) and returns the completed submission.
+     */
+    async complete(id: string, grader: Principal, body: Omit<ReviewDecision, 'graderId'>): Promise<SubmissionRecord | null> {
       const review = await heldBy(id, grader);
+      const submission = await prisma.submission.findUnique({ where: { id: review.submissionId }, select: { skill: true } });
+      const problems = submission ? decisionProblems(body, submission.skill) : [];
+      if (problems.length) throw notAccepted(problems.join('; '));
       const handle = temporal.workflow.getHandle(workflowIdFor(review.submissionId));
       try {
         await handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: grader.id, ...body }] });
       } catch (error) {
         const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-        if (cause instanceof ApplicationFailure && cause.type === reviewFailureTypes.invalidScores) {
-          throw new BadRequestError(`The scores were not accepted: ${cause.message}.`);
-        }
+        if (cause instanceof ApplicationFailure && cause.type === reviewFailureTypes.invalidScores) throw notAccepted(cause.message);
         if (cause instanceof ApplicationFailure && cause.type === reviewFailureTypes.notAwaitingReview) {
           throw new ConflictError(`This review cannot be completed: ${cause.message}.`);
         }
         if (error instanceof WorkflowNotFoundError) throw new ConflictError('This review is already completed.');
         throw error;
       }
-      return review.submissionId;
+      return findSubmission(prisma, review.submissionId);
     },
   };
 }

@@ -1,20 +1,21 @@
-// The public JSON shape of a submission (SPEC §8). Decimals become numbers here.
+// The public JSON shape of a submission (submission.schemas.ts declares it). Decimals become numbers here.
+import type { Level } from '../domain/scores.ts';
+import type { AudioFormat } from '../speech/audio-format.ts';
 import { presentTranscript } from '../speech/transcripts.ts';
 import type { SubmissionRecord } from './submission.repository.ts';
+import type { ResultView, SubmissionDetailView, SubmissionView } from './submission.schemas.ts';
 
 type ResultRow = SubmissionRecord['results'][number];
 
-function presentResult(r: ResultRow) {
+function presentResult(r: ResultRow): ResultView {
   return {
     overall: Number(r.overall),
-    level: r.level,
+    // Both written by this platform: the level from the overall, the routing by resultRows().
+    level: r.level as Level,
     criteria: Object.fromEntries(
       [...r.criteria]
         .sort((a, b) => a.criterion.localeCompare(b.criterion))
-        .map((c) => [
-          c.criterion,
-          { score: Number(c.score), evidence: c.evidence, feedback: c.feedback, ...(c.estimated ? { estimated: true } : {}) },
-        ]),
+        .map((c) => [c.criterion, { score: Number(c.score), evidence: c.evidence, feedback: c.feedback, ...(c.estimated ? { estimated: true as const } : {}) }]),
     ),
     feedback: r.feedback,
     source: r.source,
@@ -22,7 +23,7 @@ function presentResult(r: ResultRow) {
     model: r.model,
     scorerVersion: r.scorerVersion,
     confidence: r.confidence,
-    routing: r.routing,
+    routing: r.routing as ResultView['routing'],
     gradedAt: r.createdAt.toISOString(),
   };
 }
@@ -31,7 +32,7 @@ function presentResult(r: ResultRow) {
  * `result` is the final result. Staff (graders, admins) also see `aiDraft`: the AI result that
  * was not final (it went to review), with its evidence and routing reasons.
  */
-export function presentSubmission(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }) {
+export function presentSubmission(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }): SubmissionView {
   const final = s.results.find((r) => r.isFinal) ?? null;
   const draft = s.results.find((r) => r.source === 'ai' && !r.isFinal) ?? null;
   return {
@@ -50,7 +51,7 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
     ...(s.skill === 'speaking'
       ? {
           audio: s.audioKey
-            ? { format: s.audioFormat, bytes: s.audioBytes, durationSeconds: s.audioSeconds, url: `${links.self}/audio` }
+            ? { format: s.audioFormat as AudioFormat, bytes: s.audioBytes, durationSeconds: s.audioSeconds, url: `${links.self}/audio` }
             : null,
           transcript: s.transcript && presentTranscript(s.transcript),
         }
@@ -75,7 +76,7 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
  * One submission on its own page: also what was asked and, for writing, the essay. Lists leave
  * both out to keep their pages small.
  */
-export function presentSubmissionDetail(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }) {
+export function presentSubmissionDetail(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }): SubmissionDetailView {
   return {
     ...presentSubmission(s, links, viewer),
     prompt: s.prompt,

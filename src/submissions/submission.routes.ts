@@ -1,20 +1,40 @@
+// Submissions: a student submits a writing task (JSON) or a spoken answer (multipart with the
+// recording); everyone reads what they may see; the owner or an admin deletes; an admin re-drives
+// a failed grading. The live feed of a submission is src/live/live.routes.ts.
 import { pipeline } from 'node:stream/promises';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { AccessTokens } from '../auth/access-tokens.ts';
-import { authenticate, principalOf, requireRole } from '../auth/auth.middleware.ts';
+import type { Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { principalOf } from '../auth/auth.middleware.ts';
 import type { Config } from '../config/env.ts';
+import { roles } from '../domain/roles.ts';
 import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../lib/http/errors.ts';
+import { operationOf, parseJsonBody, problems, type Replier } from '../lib/http/operation.ts';
 import { rateLimit, type RateLimiter } from '../lib/http/rate-limit.ts';
-import { validated } from '../lib/http/validate.ts';
-import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
+import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
 import { presentSubmission, presentSubmissionDetail } from './submission.presenter.ts';
-import type { LiveHandlers } from '../live/submission-stream.ts';
-import { createWritingSubmissionSchema, listQuery, submissionIdParams, waitQuery } from './submission.schemas.ts';
-import type { Created, SubmissionService } from './submission.service.ts';
+import {
+  createSpeakingSubmissionSchema,
+  createWritingSubmissionSchema,
+  listQuery,
+  submissionDetailSchema,
+  submissionIdParams,
+  submissionPageSchema,
+  submissionSchema,
+} from './submission.schemas.ts';
+import type { Created } from './submission.intake.ts';
+import type { SubmissionService } from './submission.service.ts';
 
-const selfLink = (id: string) => ({ self: `/submissions/${id}` });
+export interface SubmissionRouteDeps {
+  config: Config;
+  service: SubmissionService;
+  audioStore: AudioStore;
+  limiter: RateLimiter;
+}
+
+export const selfLink = (id: string) => ({ self: `/submissions/${id}` });
+const isStaff = (res: Response) => principalOf(res.locals).role !== 'student';
 
 /** The Idempotency-Key header: 1-255 visible ASCII characters (e.g. a UUID), or absent. */
 function idempotencyKeyOf(req: Request): string | undefined {
@@ -28,96 +48,106 @@ function idempotencyKeyOf(req: Request): string | undefined {
   return key;
 }
 
-export function submissionRoutes(
-  config: Config,
-  service: SubmissionService,
-  accessTokens: AccessTokens,
-  limiter: RateLimiter,
-  audioStore: AudioStore,
-  live: LiveHandlers,
-): Router {
-  const router = Router();
-  router.use('/submissions', authenticate(accessTokens));
+/** Speaking answers arrive as multipart/form-data: the recording is received before the handler runs. */
+const multipartOnly =
+  (upload: RequestHandler): RequestHandler =>
+  (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next());
 
-  const created = (res: Response, { submission, replayed }: Created) => {
-    const links = selfLink(submission.id);
-    if (replayed) res.set('Idempotent-Replayed', 'true');
-    res.status(202).location(links.self).json(presentSubmission(submission, links));
-  };
-  const createWriting = validated({ body: createWritingSubmissionSchema }, async ({ body }, req, res) => {
-    created(res, await service.createWriting(principalOf(res.locals).id, body, res.locals.requestId, idempotencyKeyOf(req)));
-  });
-  const speakingUpload = receiveAudio(config, audioStore);
-  const createSpeaking: RequestHandler = async (req, res) => {
-    created(res, await service.createSpeaking(principalOf(res.locals).id, res.locals.audio as ReceivedAudio, res.locals.requestId, idempotencyKeyOf(req)));
-  };
+/** The text fields of a speaking upload as JSON Schema; the file part is added beside them. */
+const speakingFields = z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as Record<string, unknown> & { properties: object };
+const audioPart = { audio: { type: 'string', contentMediaType: 'application/octet-stream', description: 'WAV, MP3, M4A/MP4, OGG/Opus, WebM or FLAC; the type is read from the bytes' } };
 
-  router.post(
-    '/submissions',
-    requireRole('student'),
-    rateLimit(limiter, 'submissions', config.rateLimits.windowSeconds, (req, res) => [
-      { scope: 'account', id: res.locals.principal?.id, limit: config.rateLimits.submissionsPerAccount },
-      { scope: 'ip', id: req.ip, limit: config.rateLimits.submissionsPerIp },
-    ]),
-    // Writing tasks arrive as JSON, speaking answers as multipart/form-data with the audio.
-    (req, res, next) => {
-      if (req.is('application/json')) return createWriting(req, res, next);
-      if (req.is('multipart/form-data')) {
-        return speakingUpload(req, res, (error?: unknown) => {
-          if (error) return next(error);
-          Promise.resolve(createSpeaking(req, res, next)).catch(next);
-        });
+const operation = operationOf<SubmissionRouteDeps>();
+const tag = 'Submissions';
+
+function accepted(res: Response, reply: Replier<{ 202: { description: string; schema: typeof submissionSchema } }>, { submission, replayed }: Created) {
+  const links = selfLink(submission.id);
+  if (replayed) res.set('Idempotent-Replayed', 'true');
+  res.location(links.self);
+  return reply(202, presentSubmission(submission, links));
+}
+
+export const submissionRoutes = [
+  operation({
+    method: 'post',
+    path: '/submissions',
+    summary: 'Submit a writing task (JSON) or a speaking answer (multipart with the audio file)',
+    tag,
+    roles: ['student'],
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        description: 'Makes retries safe: the same key with the same request returns the same submission (Idempotent-Replayed: true); with a different request, 422.',
+        schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+      },
+    ],
+    before: ({ config, limiter, audioStore }) => [
+      rateLimit(limiter, 'submissions', config.rateLimits.windowSeconds, (req, res) => [
+        { scope: 'account', id: res.locals.principal?.id, limit: config.rateLimits.submissionsPerAccount },
+        { scope: 'ip', id: req.ip, limit: config.rateLimits.submissionsPerIp },
+      ]),
+      multipartOnly(receiveAudio(config, audioStore)),
+    ],
+    // Two media types: the handler reads the JSON body itself; the multipart one is received above.
+    body: createWritingSubmissionSchema,
+    parseBody: false,
+    otherBodies: {
+      'multipart/form-data': { ...speakingFields, properties: { ...speakingFields.properties, ...audioPart }, required: ['skill', 'task', 'prompt', 'audio'] },
+    },
+    responses: { 202: { description: 'Accepted; grading runs in a workflow. Location: /submissions/{id}', schema: submissionSchema }, ...problems(400, 401, 403, 409, 413, 415, 422, 429) },
+    handler: async (_input, { req, res, deps, reply }) => {
+      const student = principalOf(res.locals).id;
+      const upload = res.locals.audio as ReceivedAudio | undefined;
+      if (upload) return accepted(res, reply, await deps.service.createSpeaking(student, upload, res.locals.requestId, idempotencyKeyOf(req)));
+      if (req.is('application/json')) {
+        const body = parseJsonBody(createWritingSubmissionSchema, req);
+        return accepted(res, reply, await deps.service.createWriting(student, body, res.locals.requestId, idempotencyKeyOf(req)));
       }
       throw new UnsupportedMediaTypeError(
         'Writing tasks are sent as application/json; speaking answers as multipart/form-data with the recording in the "audio" part.',
       );
     },
-  );
-
-  router.get(
-    '/submissions',
-    validated({ query: listQuery }, async ({ query }, _req, res) => {
-      const page = await service.list(principalOf(res.locals), query);
-      const staff = principalOf(res.locals).role !== 'student';
-      res.json({ items: page.items.map((s) => presentSubmission(s, selfLink(s.id), { staff })), nextCursor: page.nextCursor });
-    }),
-  );
-
-  router.get(
-    '/submissions/:id',
-    validated({ params: submissionIdParams }, async ({ params }, _req, res) => {
-      const submission = await service.getVisible(params.id, principalOf(res.locals));
+  }),
+  operation({
+    method: 'get',
+    path: '/submissions',
+    summary: 'List visible submissions, newest first, with filters',
+    tag,
+    roles,
+    query: listQuery,
+    responses: { 200: { description: 'A page', schema: submissionPageSchema }, ...problems(400, 401) },
+    handler: async ({ query }, { res, deps, reply }) => {
+      const page = await deps.service.list(principalOf(res.locals), query);
+      const staff = isStaff(res);
+      return reply(200, { items: page.items.map((s) => presentSubmission(s, selfLink(s.id), { staff })), nextCursor: page.nextCursor });
+    },
+  }),
+  operation({
+    method: 'get',
+    path: '/submissions/:id',
+    summary: 'One submission, with its prompt and (writing) essay',
+    tag,
+    roles,
+    params: submissionIdParams,
+    responses: { 200: { description: 'The submission', schema: submissionDetailSchema }, ...problems(400, 401, 404) },
+    handler: async ({ params }, { res, deps, reply }) => {
+      const submission = await deps.service.getVisible(params.id, principalOf(res.locals));
       if (!submission) throw new NotFoundError('No submission with this id.');
-      const viewer = principalOf(res.locals);
-      res.json(presentSubmissionDetail(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
-    }),
-  );
-
-  // Live status: Server-Sent Events, and a long-poll for clients without them.
-  router.get(
-    '/submissions/:id/events',
-    validated({ params: submissionIdParams }, async ({ params }, req, res) => {
-      await live.stream(req, res, params.id, principalOf(res.locals));
-    }),
-  );
-
-  router.get(
-    '/submissions/:id/wait',
-    validated({ params: submissionIdParams, query: waitQuery }, async ({ params, query }, _req, res) => {
-      const viewer = principalOf(res.locals);
-      const submission = await live.wait(res, params.id, viewer, query);
-      if (!submission) return; // the client went away
-      res.json(presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
-    }),
-  );
-
-  // The recording of a speaking answer, for its student and for graders and admins.
-  router.get(
-    '/submissions/:id/audio',
-    validated({ params: submissionIdParams }, async ({ params }, _req, res) => {
-      const submission = await service.getVisible(params.id, principalOf(res.locals));
+      return reply(200, presentSubmissionDetail(submission, selfLink(submission.id), { staff: isStaff(res) }));
+    },
+  }),
+  operation({
+    method: 'get',
+    path: '/submissions/:id/audio',
+    summary: 'The recording of a speaking answer',
+    tag,
+    roles,
+    params: submissionIdParams,
+    responses: { 200: { description: 'The stored bytes, with their real content type', contentType: 'audio/*' }, ...problems(400, 401, 404) },
+    handler: async ({ params }, { res, deps }) => {
+      const submission = await deps.service.getVisible(params.id, principalOf(res.locals));
       if (!submission?.audioKey) throw new NotFoundError('No recording for this id.');
-      const audio = await audioStore.openStream(submission.audioKey).catch((error: unknown) => {
+      const audio = await deps.audioStore.openStream(submission.audioKey).catch((error: unknown) => {
         if (error instanceof AudioNotFoundError) throw new NotFoundError('The recording is no longer stored.');
         throw error;
       });
@@ -128,29 +158,35 @@ export function submissionRoutes(
       });
       // pipeline closes the file when the client goes away mid-download.
       await pipeline(audio.stream, res).catch(() => undefined);
-    }),
-  );
-
-  router.delete(
-    '/submissions/:id',
-    requireRole('student', 'admin'),
-    validated({ params: submissionIdParams }, async ({ params }, _req, res) => {
-      if (!(await service.delete(params.id, principalOf(res.locals)))) throw new NotFoundError('No submission with this id.');
-      res.status(204).end();
-    }),
-  );
-
-  router.post(
-    '/admin/submissions/:id/retry',
-    authenticate(accessTokens),
-    requireRole('admin'),
-    validated({ params: submissionIdParams }, async ({ params }, _req, res) => {
-      const submission = await service.retry(params.id, principalOf(res.locals));
+    },
+  }),
+  operation({
+    method: 'delete',
+    path: '/submissions/:id',
+    summary: 'Delete (hard) and end its workflow',
+    tag,
+    roles: ['student', 'admin'],
+    params: submissionIdParams,
+    responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+    handler: async ({ params }, { res, deps, reply }) => {
+      if (!(await deps.service.delete(params.id, principalOf(res.locals)))) throw new NotFoundError('No submission with this id.');
+      return reply(204);
+    },
+  }),
+  operation({
+    method: 'post',
+    path: '/admin/submissions/:id/retry',
+    summary: 'Re-drive a failed submission',
+    tag,
+    roles: ['admin'],
+    params: submissionIdParams,
+    responses: { 202: { description: 'Grading again', schema: submissionSchema }, ...problems(400, 401, 403, 404, 409) },
+    handler: async ({ params }, { res, deps, reply }) => {
+      const submission = await deps.service.retry(params.id, principalOf(res.locals));
       if (!submission) throw new NotFoundError('No submission with this id.');
       const links = selfLink(submission.id);
-      res.status(202).location(links.self).json(presentSubmission(submission, links, { staff: true }));
-    }),
-  );
-
-  return router;
-}
+      res.location(links.self);
+      return reply(202, presentSubmission(submission, links, { staff: true }));
+    },
+  }),
+];

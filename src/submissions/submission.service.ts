@@ -1,24 +1,18 @@
-// Creating a submission: the row (and its first event) is committed before the workflow is
-// started, so a submission accepted with 202 is never lost; starting is idempotent through the
-// deterministic workflow id.
-import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// A student's submissions and what may be done with them: created through the intake
+// (submission.intake.ts), read by whoever may see them, deleted by their owner or an admin,
+// re-driven by an admin when grading failed.
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config/env.ts';
-import type { GradingMode } from '../domain/scores.ts';
-import type { Logger } from '../lib/logger.ts';
-import type { Prisma, PrismaClient } from '../lib/prisma.ts';
-import { BadRequestError, ConflictError, ValidationError } from '../lib/http/errors.ts';
-import { words } from '../scoring/text-features.ts';
-import { workflowIdFor } from '../grading/contract.ts';
-import { createGradingStarter, type GradingStarter } from '../grading/starter.ts';
 import type { Principal } from '../auth/access-tokens.ts';
-import { extensions } from '../speech/audio-format.ts';
-import { audioKeyFor, type AudioStore } from '../storage/audio-store.ts';
-import type { ReceivedAudio } from './audio-upload.ts';
-import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
+import type { Config } from '../config/env.ts';
+import { createGradingStarter, type GradingStarter } from '../grading/starter.ts';
+import { BadRequestError, ConflictError } from '../lib/http/errors.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { PrismaClient } from '../lib/prisma.ts';
+import type { AudioStore } from '../storage/audio-store.ts';
 import { mayDelete, visibleTo } from './submission.access.ts';
-import { cursorCodec, type CreateWritingSubmission, type ListQuery } from './submission.schemas.ts';
+import { createSubmissionIntake } from './submission.intake.ts';
+import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
+import { cursorCodec, type ListQuery } from './submission.schemas.ts';
 
 export interface SubmissionServiceDeps {
   config: Config;
@@ -30,32 +24,6 @@ export interface SubmissionServiceDeps {
   grading?: GradingStarter;
 }
 
-interface Idempotency {
-  key: string;
-  /** What was submitted under the key (fields and, for speaking, the audio's SHA-256). */
-  hash: string;
-}
-
-export interface Created {
-  submission: SubmissionRecord;
-  /** True when an earlier request with the same Idempotency-Key had already created it. */
-  replayed: boolean;
-}
-
-/** A stable hash of a request's fields, independent of key order. */
-function requestHash(fields: Record<string, unknown>): string {
-  const canonical = JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k] ?? null]));
-  return createHash('sha256').update(canonical).digest('hex');
-}
-
-async function fileSha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-type NewSubmission = Omit<Prisma.SubmissionUncheckedCreateInput, 'id' | 'workflowId' | 'createdAt' | 'deadlineAt' | 'requestId' | 'mode'>;
-
 export function createSubmissionService({
   config,
   prisma,
@@ -64,121 +32,8 @@ export function createSubmissionService({
   audioStore,
   grading = createGradingStarter({ config, prisma, temporal, logger }),
 }: SubmissionServiceDeps) {
-  /** The submission stored earlier under this Idempotency-Key, if the request is the same one. */
-  async function replayed(studentId: string, idempotency: Idempotency | undefined): Promise<SubmissionRecord | null> {
-    if (!idempotency) return null;
-    const earlier = await prisma.submission.findUnique({
-      where: { studentId_idempotencyKey: { studentId, idempotencyKey: idempotency.key } },
-      include: submissionInclude,
-    });
-    if (!earlier) return null;
-    if (earlier.idempotencyHash !== idempotency.hash) {
-      throw new ValidationError(
-        [{ field: 'header.idempotency-key', message: 'was already used for a different submission' }],
-        'This Idempotency-Key was already used with a different request; use a new key for a new submission.',
-      );
-    }
-    return earlier;
-  }
-
-  /**
-   * Commits the row and its first event, then starts grading. `onNotCommitted` runs when the
-   * commit fails (and only then: after it, the submission exists and must keep what it refers to).
-   * With an Idempotency-Key, a second identical request gets the first one's submission.
-   */
-  async function create(
-    data: NewSubmission,
-    mode: GradingMode | undefined,
-    requestId: string | undefined,
-    { id = randomUUID(), onNotCommitted, idempotency }: { id?: string; onNotCommitted?: () => Promise<void>; idempotency?: Idempotency } = {},
-  ): Promise<Created> {
-    const studentId = data.studentId!;
-    const now = new Date();
-    const commit = prisma.$transaction(async (tx) => {
-      if (data.attemptId) {
-        const attempt = await tx.attempt.findFirst({ where: { id: data.attemptId, studentId: data.studentId! }, select: { id: true } });
-        if (!attempt) throw new ValidationError([{ field: 'attemptId', message: 'is not an attempt of yours' }]);
-      }
-      const row = await tx.submission.create({
-        data: {
-          ...data,
-          id,
-          idempotencyKey: idempotency?.key,
-          idempotencyHash: idempotency?.hash,
-          mode: mode ?? config.grading.defaultMode,
-          workflowId: workflowIdFor(id),
-          requestId,
-          createdAt: now,
-          deadlineAt: new Date(now.getTime() + config.grading.slaSeconds[data.skill] * 1000),
-        },
-      });
-      await tx.submissionEvent.create({
-        data: { submissionId: id, type: 'created', toStatus: 'pending', data: { requestId } },
-      });
-      return row;
-    });
-    let created;
-    try {
-      created = await commit;
-    } catch (error) {
-      await onNotCommitted?.().catch((cleanupError: unknown) => logger.error({ err: cleanupError }, 'could not clean up after a failed commit'));
-      if ((error as { code?: string }).code === 'P2002') {
-        // A concurrent request with the same key won the race: answer as it did.
-        const earlier = await replayed(studentId, idempotency);
-        if (earlier) return { submission: earlier, replayed: true };
-        if (data.attemptId) throw new ConflictError(`This attempt already has an answer for ${data.task}; delete that one to answer again.`);
-      }
-      throw error;
-    }
-    await grading.startOrLeaveToReconciler(created);
-    // The row as committed: a new submission has no results, review or transcript yet (no re-read).
-    return { submission: { ...created, results: [], review: null, transcript: null }, replayed: false };
-  }
-
   return {
-    async createWriting(studentId: string, body: CreateWritingSubmission, requestId: string | undefined, idempotencyKey?: string): Promise<Created> {
-      const idempotency = idempotencyKey ? { key: idempotencyKey, hash: requestHash({ ...body }) } : undefined;
-      const earlier = await replayed(studentId, idempotency);
-      if (earlier) return { submission: earlier, replayed: true };
-      return create(
-        { studentId, attemptId: body.attemptId, skill: 'writing', task: body.task, prompt: body.prompt, text: body.text, wordCount: words(body.text).length },
-        body.mode,
-        requestId,
-        { idempotency },
-      );
-    },
-
-    /**
-     * Stores the checked upload under the new submission's key, then commits the row. If the
-     * commit fails the audio is removed again: there is never a row without its audio.
-     */
-    async createSpeaking(studentId: string, upload: ReceivedAudio, requestId: string | undefined, idempotencyKey?: string): Promise<Created> {
-      const { fields, info } = upload;
-      const idempotency = idempotencyKey
-        ? { key: idempotencyKey, hash: requestHash({ ...fields, audioSha256: await fileSha256(upload.path) }) }
-        : undefined;
-      const earlier = await replayed(studentId, idempotency);
-      if (earlier) return { submission: earlier, replayed: true };
-      const id = randomUUID();
-      const audioKey = audioKeyFor(id, extensions[info.format]);
-      await audioStore.saveFile(audioKey, upload.path);
-      return create(
-        {
-          studentId,
-          attemptId: fields.attemptId,
-          skill: 'speaking',
-          task: fields.task,
-          prompt: fields.prompt,
-          audioKey,
-          audioFormat: info.format,
-          audioBytes: upload.bytes,
-          audioSeconds: info.durationSeconds,
-        },
-        fields.mode,
-        requestId,
-        { id, onNotCommitted: () => audioStore.remove(audioKey), idempotency },
-      );
-    },
+    ...createSubmissionIntake({ config, prisma, logger, audioStore, grading }),
 
     /** The submission if `viewer` may see it, else null (reported as 404). */
     getVisible(id: string, viewer: Principal): Promise<SubmissionRecord | null> {

@@ -1,6 +1,6 @@
 // Accounts and tokens for tests: each call makes a fresh user with a unique email.
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../src/auth/access-tokens.ts';
+import type { Role } from '../../src/domain/roles.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { TestPlatform } from './platform.ts';
 

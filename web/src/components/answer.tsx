@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { authorised } from '../lib/api.ts';
 import { asApiError } from '../lib/hooks.ts';
-import type { Submission } from '../lib/types.ts';
+import type { Submission, SubmissionDetail } from '../lib/types.ts';
 import { ProblemAlert } from './ui.tsx';
 
 /** The recording, fetched with the access token (an <audio src> could not send it). */
@@ -36,7 +36,7 @@ function AudioPlayer({ submission }: { submission: Submission }) {
   );
 }
 
-export function Answer({ submission, open = false }: { submission: Submission; open?: boolean }) {
+export function Answer({ submission, open = false }: { submission: SubmissionDetail; open?: boolean }) {
   return (
     <section class="card" aria-labelledby="answer-heading">
       <h2 id="answer-heading">The answer</h2>

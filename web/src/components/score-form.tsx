@@ -3,19 +3,14 @@
 import { useRef, useState } from 'preact/hooks';
 import { label, score } from '../lib/format.ts';
 import { criteriaFor, isValidScore, levelFor, overallScore } from '../lib/shared.ts';
-import type { Result, Skill } from '../lib/types.ts';
-
-export interface Decision {
-  criteria: Record<string, { score: number; feedback?: string }>;
-  feedback?: string;
-}
+import type { Result, ReviewDecision, Skill } from '../lib/types.ts';
 
 interface Props {
   skill: Skill;
   draft: Result | null | undefined;
   disabled: boolean;
   busy: boolean;
-  onComplete: (decision: Decision) => void;
+  onComplete: (decision: ReviewDecision) => void;
 }
 
 export function ScoreForm({ skill, draft, disabled, busy, onComplete }: Props) {
@@ -34,10 +29,11 @@ export function ScoreForm({ skill, draft, disabled, busy, onComplete }: Props) {
   const overall = invalid.length === 0 ? overallScore(Object.fromEntries(names.map((n) => [n, { score: parsed[n]! }]))) : null;
   const level = overall === null ? null : levelFor(overall);
 
-  const decision = (): Decision => ({
+  const decision = (): ReviewDecision => ({
+    // Exactly the skill's criteria, as the API takes them.
     criteria: Object.fromEntries(
       names.map((n) => [n, { score: parsed[n]!, ...(feedback[n]?.trim() ? { feedback: feedback[n]!.trim() } : {}) }]),
-    ),
+    ) as ReviewDecision['criteria'],
     ...(overallFeedback.trim() ? { feedback: overallFeedback.trim() } : {}),
   });
 

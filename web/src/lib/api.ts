@@ -1,23 +1,7 @@
 // Calls to the API, same origin. The access token lives in this module only (memory); the refresh
 // token is an HttpOnly cookie the page's scripts cannot read, so an injected script cannot steal a
 // long-lived credential. A 401 triggers one silent refresh through the cookie, then one retry.
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: 'student' | 'grader' | 'admin';
-}
-
-interface Session {
-  accessToken: string;
-  expiresIn: number;
-  user: User;
-}
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
+import type { FieldError, Problem, Session, User } from './types.ts';
 
 /** An application/problem+json answer (or a network failure, status 0). */
 export class ApiError extends Error {
@@ -56,7 +40,7 @@ addEventListener('storage', (event) => {
 async function problemOf(response: Response): Promise<ApiError> {
   const fallback = `${response.status} ${response.statusText}`.trim();
   try {
-    const body = (await response.json()) as { title?: string; detail?: string; errors?: FieldError[] };
+    const body = (await response.json()) as Partial<Problem>;
     return new ApiError(response.status, body.title ?? fallback, body.detail ?? '', body.errors ?? []);
   } catch {
     return new ApiError(response.status, fallback, '');

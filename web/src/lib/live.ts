@@ -2,16 +2,10 @@
 // Authorization header, so this reads the text/event-stream with fetch, and reconnects with
 // Last-Event-ID as EventSource would. A 204 answer means the submission is settled: nothing to wait for.
 import { ApiError, authorised } from './api.ts';
+import type { SubmissionEvent } from './types.ts';
 
-export interface LiveEvent {
-  id: string;
-  type: string;
-  from: string | null;
-  to: string | null;
-  data: unknown;
-  createdAt: string;
-  result?: unknown;
-}
+/** An event as the page shows it: the "deleted" notice gets an id and a time of its own. */
+export type LiveEvent = Pick<SubmissionEvent, 'id' | 'type' | 'from' | 'to' | 'data' | 'createdAt' | 'result'>;
 
 interface Handlers {
   onEvent: (event: LiveEvent) => void;
@@ -62,7 +56,7 @@ export async function follow(submissionId: string, handlers: Handlers, signal: A
           buffer = buffer.slice(cut + 2);
           if (!parsed) continue;
           if (parsed.id) lastEventId = parsed.id;
-          const event = JSON.parse(parsed.data) as Partial<LiveEvent>;
+          const event = JSON.parse(parsed.data) as Partial<SubmissionEvent>;
           // The "deleted" notice is not a stored event: it has neither an id nor a time.
           handlers.onEvent({ from: null, to: null, data: null, ...event, id: event.id ?? `${parsed.event}-${Date.now()}`, createdAt: event.createdAt ?? new Date().toISOString(), type: parsed.event });
           if (parsed.event === 'deleted' || event.to === 'completed' || event.to === 'failed') ended = true;

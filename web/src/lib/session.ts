@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { User } from './api.ts';
+import type { User } from './types.ts';
 
 export interface SessionValue {
   user: User;

@@ -1,98 +1,29 @@
-// The API's JSON shapes the console reads (see /openapi.json for the full contract).
-export type Status = 'pending' | 'processing' | 'completed' | 'review_pending' | 'failed';
-export type Skill = 'writing' | 'speaking';
-export type Mode = 'auto' | 'hybrid' | 'human';
+// The API's JSON shapes, as the console reads them: names for the types generated from the
+// OpenAPI document (api-types.ts, written by npm run build:web). Nothing here declares a shape.
+import type { components } from './api-types.ts';
 
-export interface CriterionResult {
-  score: number;
-  evidence?: string[];
-  feedback?: string | null;
-  estimated?: boolean;
-}
+type Schemas = components['schemas'];
 
-export interface Result {
-  overall: number;
-  level: string | null;
-  criteria: Record<string, CriterionResult>;
-  feedback: string | null;
-  source: 'ai' | 'human';
-  provider: string;
-  model: string | null;
-  confidence: number | null;
-  routing: { needsReview: boolean; reasons: string[] } | null;
-  gradedAt: string;
-}
+export type User = Schemas['User'];
+export type Session = Schemas['Session'];
+export type Problem = Schemas['Problem'];
+export type FieldError = NonNullable<Problem['errors']>[number];
+export type Submission = Schemas['Submission'];
+export type SubmissionDetail = Schemas['SubmissionDetail'];
+export type SubmissionPage = Schemas['SubmissionPage'];
+export type Result = Schemas['Result'];
+export type CriterionResult = Result['criteria'][string];
+export type ReviewQueue = Schemas['ReviewQueue'];
+export type ReviewQueueItem = Schemas['ReviewQueueItem'];
+export type Review = Schemas['Review'];
+export type Progress = Schemas['Progress'];
+export type SkillProgress = Progress['skills']['writing'];
+export type ProgressPoint = SkillProgress['trend']['points'][number];
+export type Settings = Schemas['ConsoleSettings'];
+export type SubmissionEvent = Schemas['SubmissionEvent'];
+export type ReviewDecision = Schemas['ReviewDecision'];
 
-export interface Submission {
-  id: string;
-  skill: Skill;
-  task: string;
-  mode: Mode;
-  status: Status;
-  createdAt: string;
-  updatedAt: string;
-  deadlineAt: string;
-  slaBreached: boolean;
-  workflowId: string;
-  wordCount: number | null;
-  failureReason: string | null;
-  prompt?: string;
-  text?: string;
-  audio?: { format: string; bytes: number | null; durationSeconds: number | null; url: string } | null;
-  transcript?: { text: string; confidence: number } | null;
-  result: Result | null;
-  aiDraft?: Result | null;
-  review: {
-    id: string;
-    priority: Priority;
-    status: string;
-    reasons: string[];
-    dueAt: string;
-    claimedBy?: string | null;
-    leaseExpiresAt?: string | null;
-  } | null;
-}
-
-export type Priority = 'low' | 'medium' | 'high';
-
-export interface Review {
-  id: string;
-  submissionId: string;
-  priority: Priority;
-  status: 'open' | 'claimed' | 'completed' | 'cancelled';
-  reasons: string[];
-  note: string | null;
-  dueAt: string;
-  claimedBy: string | null;
-  leaseExpiresAt: string | null;
-  completedAt: string | null;
-  createdAt: string;
-  skill?: Skill;
-  task?: string;
-  mode?: Mode;
-  wordCount?: number | null;
-}
-
-export interface ProgressPoint {
-  submissionId: string;
-  task: string;
-  overall: number;
-  level: string | null;
-  gradedAt: string;
-}
-
-export interface SkillProgress {
-  graded: number;
-  latest: ProgressPoint | null;
-  best: ProgressPoint | null;
-  average: number | null;
-  levelReached: string | null;
-  trend: { direction: string; slope: number | null; points: ProgressPoint[] };
-  criteria: Array<{ criterion: string; average: number; count: number }>;
-}
-
-export interface Settings {
-  temporalUiUrl: string | null;
-  temporalNamespace: string;
-  wordMinimum: Record<string, number>;
-}
+export type Status = Submission['status'];
+export type Skill = Submission['skill'];
+export type Mode = Submission['mode'];
+export type Priority = Review['priority'];

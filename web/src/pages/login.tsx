@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ProblemAlert } from '../components/ui.tsx';
-import { signIn, type ApiError, type User } from '../lib/api.ts';
+import { signIn, type ApiError } from '../lib/api.ts';
+import type { User } from '../lib/types.ts';
 import { asApiError, useTitle } from '../lib/hooks.ts';
 
 export function LoginPage({ onSignedIn }: { onSignedIn: (user: User) => void }) {

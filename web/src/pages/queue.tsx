@@ -7,7 +7,7 @@ import { api, type ApiError } from '../lib/api.ts';
 import { duration, label } from '../lib/format.ts';
 import { asApiError, useLoad, useNow, useTitle } from '../lib/hooks.ts';
 import { base, useSession } from '../lib/session.ts';
-import type { Priority, Review } from '../lib/types.ts';
+import type { Review, ReviewQueue, ReviewQueueItem } from '../lib/types.ts';
 
 const hour = 3_600_000;
 const ageBuckets = [
@@ -25,10 +25,10 @@ export function QueuePage() {
   const [error, setError] = useState<ApiError | null>(null);
   const queue = useLoad(() => {
     const query = new URLSearchParams({ limit: '200', ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) });
-    return api<{ items: Review[]; counts: Record<Priority, number> }>(`/reviews?${query}`);
+    return api<ReviewQueue>(`/reviews?${query}`);
   }, [filters.status, filters.priority, filters.skill]);
 
-  const act = async (review: Review, action: 'claim' | 'release') => {
+  const act = async (review: ReviewQueueItem, action: 'claim' | 'release') => {
     setError(null);
     try {
       await api<Review>(`/reviews/${review.id}/${action}`, { method: 'POST' });
@@ -104,7 +104,7 @@ export function QueuePage() {
                 <div class="review-main">
                   <span class={`badge priority-${r.priority}`}>{label(r.priority)}</span>{' '}
                   <strong>
-                    {r.skill ? `${label(r.skill)} · ${label(r.task ?? '')}` : 'Submission'}
+                    {label(r.skill)} · {label(r.task)}
                   </strong>
                   {r.wordCount != null && <span class="muted"> · {r.wordCount} words</span>}
                   <div class="muted">

@@ -3,21 +3,21 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { Answer } from '../components/answer.tsx';
 import { Lease } from '../components/lease.tsx';
-import { ScoreForm, type Decision } from '../components/score-form.tsx';
+import { ScoreForm } from '../components/score-form.tsx';
 import { Loading, Notice, ProblemAlert, ResultView } from '../components/ui.tsx';
 import { api, type ApiError } from '../lib/api.ts';
 import { label } from '../lib/format.ts';
 import { asApiError, useLoad, useNow, useTitle } from '../lib/hooks.ts';
 import { base, useSession } from '../lib/session.ts';
 import { useRoute } from 'preact-iso';
-import type { Review, Submission } from '../lib/types.ts';
+import type { Review, ReviewDecision, Submission, SubmissionDetail } from '../lib/types.ts';
 
 export function ReviewPage() {
   useTitle('Review');
   const { params } = useRoute();
   const { user } = useSession();
   const now = useNow();
-  const loaded = useLoad(() => api<Submission>(`/submissions/${params.submissionId}`), [params.submissionId]);
+  const loaded = useLoad(() => api<SubmissionDetail>(`/submissions/${params.submissionId}`), [params.submissionId]);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [completed, setCompleted] = useState(false);
@@ -46,7 +46,7 @@ export function ReviewPage() {
     }
   };
   const leaseAction = (what: 'claim' | 'release') => run(async () => void (await api<Review>(`/reviews/${review!.id}/${what}`, { method: 'POST' })));
-  const complete = (decision: Decision) =>
+  const complete = (decision: ReviewDecision) =>
     run(async () => {
       await api<Submission>(`/reviews/${review!.id}/complete`, { method: 'POST', json: decision });
       setCompleted(true);

@@ -9,7 +9,7 @@ import { dateTime, label } from '../lib/format.ts';
 import { useLoad, useTitle } from '../lib/hooks.ts';
 import { follow, type LiveEvent } from '../lib/live.ts';
 import { base, useSession } from '../lib/session.ts';
-import type { Submission } from '../lib/types.ts';
+import type { SubmissionDetail } from '../lib/types.ts';
 
 const explanations: Record<string, string> = {
   pending: 'Your answer is saved and waiting to be graded.',
@@ -24,7 +24,7 @@ export function SubmissionPage() {
   const id = params.id ?? '';
   const { user } = useSession();
   useTitle('Submission');
-  const loaded = useLoad(() => api<Submission>(`/submissions/${id}`), [id]);
+  const loaded = useLoad(() => api<SubmissionDetail>(`/submissions/${id}`), [id]);
   const [events, setEvents] = useState<LiveEvent[]>([]);
   const [feed, setFeed] = useState<'connecting' | 'open' | 'closed' | 'retrying'>('connecting');
   // Bumped to follow the feed again after the stream ended (a re-drive starts grading anew).

@@ -5,12 +5,7 @@ import { api, type ApiError } from '../lib/api.ts';
 import { dateTime, label, score } from '../lib/format.ts';
 import { asApiError, useLoad, useTitle } from '../lib/hooks.ts';
 import { base, useSession } from '../lib/session.ts';
-import type { Submission } from '../lib/types.ts';
-
-interface Page {
-  items: Submission[];
-  nextCursor: string | null;
-}
+import type { SubmissionPage as Page } from '../lib/types.ts';
 
 export function SubmissionsPage() {
   const { user } = useSession();

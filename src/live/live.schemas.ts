@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { submissionStatuses } from '../domain/lifecycle.ts';
+import { resultSchema } from '../submissions/submission.schemas.ts';
+
+/** One event of the live feed: its SSE `data`, with the stored event's id as the SSE id. */
+export const submissionEventSchema = z
+  .strictObject({
+    id: z.string().describe('The stored event id (also the SSE id, for Last-Event-ID).'),
+    submissionId: z.uuid(),
+    type: z.string().describe('created, status_changed, transcribed, review_escalated, sla_breached, ...'),
+    from: z.enum(submissionStatuses).nullable(),
+    to: z.enum(submissionStatuses).nullable(),
+    data: z.unknown().describe('What the event records; staff identities are left out for students.'),
+    createdAt: z.iso.datetime(),
+    result: resultSchema.nullable().optional().describe('On the event that completes the submission: the final result.'),
+  })
+  .meta({
+    id: 'SubmissionEvent',
+    description: 'The data of each event of the stream. A submission deleted meanwhile ends it with `event: deleted` and data `{ "submissionId": ... }`.',
+  });
+
+export type SubmissionEventView = z.input<typeof submissionEventSchema>;
