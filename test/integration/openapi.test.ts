@@ -75,6 +75,29 @@ describe('OpenAPI', () => {
     }
   });
 
+  it('when the API answers, then the document declares every field it returns, in closed schemas', async () => {
+    const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as any;
+    const { Result, Submission, SubmissionDetail, Review, ReviewQueueItem } = doc.components.schemas;
+    expect(Object.keys(Result.properties)).toEqual(expect.arrayContaining(['confidence', 'gradedAt', 'scorerVersion', 'routing']));
+    expect(Object.keys(Submission.properties)).toEqual(expect.arrayContaining(['wordCount', 'failureReason', 'aiDraft', 'links']));
+    expect(Object.keys(SubmissionDetail.properties)).toEqual(expect.arrayContaining(['prompt', 'text']));
+    expect(Object.keys(Review.properties)).toContain('completedAt');
+    expect(ReviewQueueItem.required).toEqual(expect.arrayContaining(['completedAt', 'skill']));
+    // Closed objects: a field the document does not name fails the response check and schemathesis.
+    const open: string[] = [];
+    const walk = (node: any, where: string) => {
+      if (!node || typeof node !== 'object') return;
+      if (node.type === 'object' && node.properties && node.additionalProperties !== false) open.push(where);
+      for (const [key, value] of Object.entries(node)) walk(value, `${where}.${key}`);
+    };
+    for (const [name, schema] of Object.entries(doc.components.schemas)) walk(schema, name);
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [method, op] of Object.entries(ops)) if (path !== '/openapi.json') walk(op.responses, `${method} ${path}`);
+    }
+    expect(open).toEqual([]);
+    expect(doc.paths['/submissions/{id}/events'].get.responses['200'].content['text/event-stream'].schema).toEqual({ $ref: '#/components/schemas/SubmissionEvent' });
+  });
+
   it("when the web console's calls are looked up, then the document states their headers, cookie and fields", async () => {
     const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as any;
     const refresh = doc.paths['/auth/session/refresh'].post;
