@@ -1,6 +1,8 @@
-// Linear PCM in plain TypeScript: decoding WAV to 16 kHz mono (what the offline recogniser
-// reads) and finding out whether a recording holds any speech at all.
+// Linear PCM for the offline recogniser, which reads 16 kHz mono: a WAV read without other tools
+// (when ffmpeg, which decodes everything else, is not installed), and whether a recording holds
+// any speech at all.
 import { open } from 'node:fs/promises';
+import waveResampler from 'wave-resampler';
 import type { AudioInfo } from './audio-format.ts';
 
 export const recogniserSampleRate = 16_000;
@@ -39,26 +41,12 @@ async function readMono(path: string, pcm: NonNullable<AudioInfo['pcm']>): Promi
   }
 }
 
-/** Linear-interpolation resampling; adequate for speech recognition at 16 kHz. */
-function resample(samples: Float32Array, from: number, to: number): Float32Array {
-  if (from === to) return samples;
-  const length = Math.floor((samples.length * to) / from);
-  const out = new Float32Array(length);
-  const step = from / to;
-  for (let i = 0; i < length; i++) {
-    const x = i * step;
-    const j = Math.floor(x);
-    const a = samples[j] ?? 0;
-    const b = samples[j + 1] ?? a;
-    out[i] = a + (b - a) * (x - j);
-  }
-  return out;
-}
-
-/** A WAV file as 16 kHz mono floats. */
+/** A WAV file as 16 kHz mono floats; another rate is resampled through a low-pass (windowed sinc), so nothing aliases. */
 export async function decodeWavForRecogniser(path: string, info: AudioInfo): Promise<Float32Array> {
   if (!isDecodableWav(info)) throw new Error(`WAV encoding ${info.codec} cannot be decoded here`);
-  return resample(await readMono(path, info.pcm!), info.pcm!.sampleRate, recogniserSampleRate);
+  const samples = await readMono(path, info.pcm!);
+  if (info.pcm!.sampleRate === recogniserSampleRate) return samples;
+  return Float32Array.from(waveResampler.resample(samples, info.pcm!.sampleRate, recogniserSampleRate, { method: 'sinc', LPF: true }));
 }
 
 export function toInt16(samples: Float32Array): Buffer {

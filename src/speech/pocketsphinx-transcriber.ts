@@ -1,6 +1,7 @@
 // Offline speech recognition with CMU PocketSphinx (Debian: pocketsphinx + pocketsphinx-en-us).
-// WAV is decoded here; other formats go through ffmpeg when it is installed. The recogniser
-// reports each word with its start, end and posterior probability; the confidence is their mean.
+// Recordings are decoded and resampled to 16 kHz by ffmpeg when it is installed; without it, PCM
+// WAV is read here. The recogniser reports each word with its start, end and posterior
+// probability; the confidence is their mean.
 // It is a floor for machines without a transcription API: accuracy on accented speech is modest,
 // and the confidence it reports says so, so hybrid routing sends such answers to a person.
 import { spawn } from 'node:child_process';
@@ -100,14 +101,13 @@ export class PocketSphinxTranscriber implements Transcriber {
 
   constructor(private readonly options: PocketSphinxOptions) {}
 
+  /** 16 kHz mono samples: decoded and resampled by ffmpeg where it is installed, else read from a PCM WAV here. */
   private async pcm(input: TranscriptionInput, context: TranscriptionContext): Promise<Float32Array> {
     const tooLong = () =>
       new UnusableAudioError(`the recording is longer than the ${this.options.maxSeconds} s limit`);
-    if (isDecodableWav(input.info)) {
-      if ((input.info.durationSeconds ?? 0) > this.options.maxSeconds) throw tooLong();
-      return decodeWavForRecogniser(input.path, input.info);
-    }
+    if ((input.info.durationSeconds ?? 0) > this.options.maxSeconds) throw tooLong();
     if (!this.options.ffmpeg) {
+      if (isDecodableWav(input.info)) return decodeWavForRecogniser(input.path, input.info);
       throw new TranscriptionUnavailableError(
         `the offline recogniser reads PCM WAV; decoding ${input.info.format} needs ffmpeg, which is not installed`,
       );

@@ -18,10 +18,10 @@ describe('recognising audio from its bytes', () => {
   it.each([
     ['speech.wav', 'wav', 'pcm'],
     ['speech.mp3', 'mp3', 'mp3'],
-    ['speech.m4a', 'mp4', undefined],
+    ['speech.m4a', 'mp4', 'aac'],
     ['speech.ogg', 'ogg', 'opus'],
     ['speech-vorbis.ogg', 'ogg', 'vorbis'],
-    ['speech.webm', 'webm', undefined],
+    ['speech.webm', 'webm', 'opus'],
     ['speech.flac', 'flac', 'flac'],
   ])('when the file is %s, then it is %s (%s) and its duration is read from the container', async (name, format, codec) => {
     const info = await probeAudioFile(file(fixture(name)));

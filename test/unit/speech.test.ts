@@ -4,7 +4,11 @@ import { scoreSpeakingWithBaseline } from '../../src/scoring/baseline-scorer.ts'
 import { estimatePronunciation } from '../../src/scoring/speaking-rubric.ts';
 import { UnscorableResponseError } from '../../src/scoring/scorer.ts';
 import { measureFluency, type TimedWord } from '../../src/speech/fluency.ts';
-import { loudness } from '../../src/speech/pcm.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { probeAudioFile } from '../../src/speech/audio-format.ts';
+import { decodeWavForRecogniser, loudness } from '../../src/speech/pcm.ts';
 import { parsePocketSphinxOutput } from '../../src/speech/pocketsphinx-transcriber.ts';
 import { hometownAnswer, hometownPrompt } from '../helpers/speech.ts';
 
@@ -62,6 +66,43 @@ describe('loudness', () => {
     const profile = loudness(tone);
     expect(profile.soundSeconds).toBeGreaterThan(1.9);
     expect(profile.peakDb).toBeCloseTo(-13.5, 0);
+  });
+});
+
+describe('reading a WAV without ffmpeg', () => {
+  /** One second of a sine tone as 16-bit mono PCM WAV. */
+  function tone(hz: number, rate: number): string {
+    const data = Buffer.alloc(rate * 2);
+    for (let i = 0; i < rate; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 0.5 * 32767), i * 2);
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0, 'latin1');
+    header.writeUInt32LE(36 + data.length, 4);
+    header.write('WAVEfmt ', 8, 'latin1');
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20);
+    header.writeUInt16LE(1, 22);
+    header.writeUInt32LE(rate, 24);
+    header.writeUInt32LE(rate * 2, 28);
+    header.writeUInt16LE(2, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36, 'latin1');
+    header.writeUInt32LE(data.length, 40);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'vstep-tone-')), `${hz}.wav`);
+    writeFileSync(file, Buffer.concat([header, data]));
+    return file;
+  }
+  const rms = (x: Float32Array) => Math.sqrt(x.reduce((sum, v) => sum + v * v, 0) / x.length);
+
+  it('when a 44.1 kHz recording is brought to 16 kHz, then speech frequencies pass and those above 8 kHz are filtered, not folded back', async () => {
+    const read = async (hz: number) => {
+      const file = tone(hz, 44_100);
+      return decodeWavForRecogniser(file, await probeAudioFile(file));
+    };
+    const voice = await read(1000);
+    expect(voice.length).toBe(16_000);
+    expect(rms(voice)).toBeGreaterThan(0.3); // a 0.5 sine: 0.35
+    // 10 kHz cannot be represented at 16 kHz; without a low-pass filter it would come back as a 6 kHz tone.
+    expect(rms(await read(10_000))).toBeLessThan(0.05);
   });
 });
 
