@@ -1,129 +1,13 @@
 // The one reader of process.env. Precedence: explicit environment variables, then `.env`,
-// then the local-safe defaults below. Outside local/test, the settings that point at real
-// infrastructure must be given explicitly.
+// then the local-safe defaults (settings.ts declares every setting). Outside local/test, the
+// settings that point at real infrastructure must be given explicitly.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { settingsSchema as schema } from './settings.ts';
 
-export const appEnvs = ['local', 'test', 'ci', 'staging', 'production'] as const;
-export type AppEnv = (typeof appEnvs)[number];
-
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const optionalString = z
-  .string()
-  .trim()
-  .transform((s) => (s === '' ? undefined : s))
-  .optional();
-
-const schema = z.object({
-  APP_ENV: z.enum(appEnvs).default('local'),
-  HOST: z.string().default('127.0.0.1'),
-  PORT: int(0, 65535).default(3000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  JSON_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i).default('256kb'),
-  PUBLIC_BASE_URL: optionalString,
-  VALIDATE_RESPONSES: z.enum(['true', 'false']).optional(),
-
-  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
-  DATABASE_POOL_SIZE: int(1, 200).default(10),
-
-  TEMPORAL_ADDRESS: optionalString,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_TASK_QUEUE: z.string().min(1).default('grading'),
-  TEMPORAL_UI_URL: optionalString,
-  TEMPORAL_CLI_PATH: optionalString,
-  TEMPORAL_SEARCH_ATTRIBUTES: z.enum(['true', 'false']).default('true'),
-  TEMPORAL_START_TIMEOUT_SECONDS: z.coerce.number().positive().max(60).default(3),
-  RECONCILER_INTERVAL_SECONDS: z.coerce.number().positive().max(3600).default(15),
-  RECONCILER_MIN_AGE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
-  TEMPORAL_SCORING_TASK_QUEUE: optionalString,
-  SCORING_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
-  SCORING_WORKER_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
-  SCORING_WORKER_CONCURRENCY: int(1, 1000).default(20),
-  TEMPORAL_TRANSCRIPTION_TASK_QUEUE: optionalString,
-  TRANSCRIPTION_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
-  TRANSCRIPTION_WORKER_REQUESTS_PER_MINUTE: z.coerce.number().min(0).max(1_000_000).default(0),
-  TRANSCRIPTION_WORKER_CONCURRENCY: int(1, 1000).default(2),
-  TRANSCRIPTION_TIMEOUT_SECONDS: z.coerce.number().positive().max(7200).default(600),
-  CIRCUIT_BREAKER_FAILURE_RATE: z.coerce.number().gt(0).max(1).default(0.5),
-  CIRCUIT_BREAKER_MIN_CALLS: int(1, 10_000).default(10),
-  CIRCUIT_BREAKER_WINDOW_SECONDS: int(1, 3600).default(60),
-  CIRCUIT_BREAKER_COOLDOWN_SECONDS: int(1, 3600).default(30),
-
-  EMBEDDED_DATA_DIR: z.string().default('.data'),
-  EMBEDDED_POSTGRES_PORT: int(1, 65535).default(54329),
-  EMBEDDED_TEMPORAL_PORT: int(1, 65535).default(7233),
-  EMBEDDED_TEMPORAL_UI_PORT: int(1, 65535).default(8233),
-  EMBEDDED_REDIS_PORT: int(1, 65535).default(56379),
-
-  GRADING_DEFAULT_MODE: z.enum(['auto', 'hybrid', 'human']).default('auto'),
-  GRADING_MAX_RETRIES: int(0, 50).default(3),
-  GRADING_RETRY_INITIAL_SECONDS: z.coerce.number().positive().max(3600).default(1),
-  GRADING_RETRY_BACKOFF_CAP_SECONDS: z.coerce.number().positive().max(86_400).default(300),
-  GRADING_ACTIVITY_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(120),
-  GRADING_SLA_WRITING_SECONDS: int(1, 604_800).default(1200),
-  GRADING_SLA_SPEAKING_SECONDS: int(1, 604_800).default(3600),
-  GRADING_REVIEW_DUE_SECONDS: int(1, 30 * 86_400).default(3600),
-  GRADING_REVIEW_LEASE_SECONDS: int(10, 86_400).default(900),
-  GRADING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
-  GRADING_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(1),
-  GRADING_BOUNDARY_MARGIN: z.coerce.number().min(0).max(2).default(0.5),
-  GRADING_MIN_TRANSCRIPTION_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5),
-  GRADING_SECOND_OPINION: z.enum(['true', 'false']).default('false'),
-  GRADING_OFFLINE_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(2),
-
-  SCORING_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto'),
-  OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
-  OPENAI_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(60),
-
-  TRANSCRIPTION_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto'),
-  OPENAI_TRANSCRIPTION_MODEL: z.string().min(1).default('whisper-1'),
-  POCKETSPHINX_PATH: z.string().min(1).default('pocketsphinx_continuous'),
-  POCKETSPHINX_MODEL_DIR: z.string().min(1).default('/usr/share/pocketsphinx/model/en-us'),
-  FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
-
-  AUDIO_STORAGE_DIR: optionalString,
-  AUDIO_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024),
-  AUDIO_MAX_SECONDS: int(1, 86_400).default(900),
-
-  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
-
-  JWT_ISSUER: z.string().min(1).default('vstep-grading-platform'),
-  JWT_AUDIENCE: z.string().min(1).default('vstep-api'),
-  JWT_KEYS: optionalString,
-  JWT_SIGNING_KID: optionalString,
-  JWT_ACCESS_TTL_SECONDS: int(60, 86_400).default(900),
-  JWT_REFRESH_TTL_SECONDS: int(300, 90 * 86_400).default(14 * 86_400),
-
-  CORS_ORIGINS: z.string().default(''),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  DEMO_PASSWORD: z.string().min(8).default('demo-password'),
-
-  WORKER_HTTP_PORT: int(0, 65535).default(3100),
-
-  LIVE_HEARTBEAT_SECONDS: int(1, 300).default(15),
-  LIVE_MAX_STREAMS: int(1, 1_000_000).default(1000),
-
-  RATE_LIMIT_WINDOW_SECONDS: int(1, 86_400).default(60),
-  RATE_LIMIT_LOGIN_PER_IP: int(1, 1_000_000).default(20),
-  RATE_LIMIT_LOGIN_PER_ACCOUNT: int(1, 1_000_000).default(10),
-  RATE_LIMIT_REGISTER_PER_IP: int(1, 1_000_000).default(10),
-  RATE_LIMIT_REFRESH_PER_IP: int(1, 1_000_000).default(60),
-  RATE_LIMIT_SUBMISSIONS_PER_ACCOUNT: int(1, 1_000_000).default(30),
-  RATE_LIMIT_SUBMISSIONS_PER_IP: int(1, 1_000_000).default(120),
-
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  OTEL_SERVICE_NAME: z.string().min(1).default('vstep-grading'),
-
-  APP_VERSION: optionalString,
-  GIT_SHA: optionalString,
-  BUILD_DATE: optionalString,
-});
-
-/** Every setting the platform reads (each is documented in .env.example). */
+/** Every setting the platform reads (each is documented in .env.example and docs/configuration.md). */
 export const configKeys = Object.keys(schema.shape);
 
 /** Settings with no safe default outside local/test. */

@@ -2,7 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { ConfigError, configKeys, loadConfig, readEnvironment } from '../../src/config/env.ts';
+import { settingsSchema } from '../../src/config/settings.ts';
+import { configReference, configReferenceFile, defaultOf } from '../../scripts/config-reference.ts';
 
 const production = {
   DATABASE_URL: 'postgresql://u:p@db:5432/vstep',
@@ -61,8 +64,18 @@ describe('configuration', () => {
     const example = await readFile(path.resolve(import.meta.dirname, '../../.env.example'), 'utf8');
     // Keys after the "Docker Compose only" heading belong to docker-compose.yml, not the app.
     const appPart = example.split(/^# === Docker Compose only/m)[0]!;
-    const documented = [...appPart.matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
-    expect([...documented].sort()).toEqual([...configKeys].sort());
+    const documented = [...appPart.matchAll(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1]!, m[2]!] as const);
+    expect(documented.map(([key]) => key).sort()).toEqual([...configKeys].sort());
+    // Each with the value the platform uses when it is unset (or empty where there is none).
+    const fields = settingsSchema.shape as Record<string, z.ZodType>;
+    expect(Object.fromEntries(documented)).toEqual(Object.fromEntries(configKeys.map((key) => [key, defaultOf(fields[key]!) ?? ''])));
+  });
+
+  it('when the reference page is compared with the settings, then it is the page npm run docs:config writes', async () => {
+    const { readFile } = await import('node:fs/promises');
+    expect(await readFile(configReferenceFile, 'utf8')).toBe(configReference());
+    // Every setting says what it is for.
+    expect(configKeys.filter((key) => !(settingsSchema.shape as Record<string, z.ZodType>)[key]!.description)).toEqual([]);
   });
 });
 
