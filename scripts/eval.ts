@@ -1,6 +1,6 @@
 // npm run eval -- --data <csv> [--scorer offline|llm] [--limit N] ...
 // Grades a labelled essay set with a configured scorer, in process, and reports agreement with
-// the human raters (README: "Evaluating a scorer"). The table goes to the terminal, the full
+// the human raters (docs/scoring.md: "Evaluating a scorer"). The table goes to the terminal, the full
 // report (with confusion matrices) to a JSON file.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

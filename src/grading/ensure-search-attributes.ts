@@ -23,7 +23,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
     throw new Error(
       `Temporal namespace "${namespace}" lacks the search attributes ${missing.map((k) => k.name).join(', ')} and they ` +
         `could not be added (${error instanceof Error ? error.message : error}). Register them as Keyword ` +
-        '(see README, Operations) or set TEMPORAL_SEARCH_ATTRIBUTES=false.',
+        '(see docs/operations.md) or set TEMPORAL_SEARCH_ATTRIBUTES=false.',
     );
   }
 }

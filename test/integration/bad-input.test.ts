@@ -51,7 +51,7 @@ interface Endpoint {
   valid: () => Record<string, unknown>;
   /** Free-text field used to carry bad bytes and characters. */
   text: string;
-  /** Status of a body that is JSON but breaks the schema: 422, except a review decision (SPEC §8: 400). */
+  /** Status of a body that is JSON but breaks the schema: 422, except a review decision (the API contract says 400). */
   invalid: 400 | 422;
 }
 

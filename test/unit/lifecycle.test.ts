@@ -7,7 +7,8 @@ import {
   type SubmissionStatus,
 } from '../../src/domain/lifecycle.ts';
 
-// The lifecycle as SPEC §3 states it, written out independently of the implementation.
+// The lifecycle as the product defines it (five states, docs/architecture.md), written out
+// independently of the implementation.
 const allowed = new Set([
   'pending>processing',
   'processing>completed',

@@ -1,7 +1,7 @@
 // Fixed-window rate limits in Redis, per IP and per account. Answers carry RateLimit-* headers
 // (IETF draft) for the tightest applicable limit; over the limit is 429 with Retry-After. When
 // Redis is unreachable requests are served without limits and one warning is logged until it
-// recovers (seed 002: graceful degradation).
+// recovers: limits degrade gracefully rather than taking the API down with Redis.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.ts';
 import type { Redis } from '../redis.ts';
