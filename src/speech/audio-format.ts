@@ -319,10 +319,10 @@ export async function probeAudioFile(path: string): Promise<AudioInfo> {
       if (error instanceof RangeError) throw corrupt(format, 'a header is shorter than it declares');
       throw error;
     }
-    if (read.failure) {
-      if (/determine/i.test(read.failure.message)) throw unsupported(describeOther(head));
-      throw corrupt(format, read.failure.message.replace(/: \/.*$/, ''));
-    }
+    // Whole, but not a container music-metadata recognised: not audio after all. One it
+    // recognised yet could not read to the end (a live WebM recording: elements of unknown
+    // size) is accepted without what it would have told: duration and codec.
+    if (read.failure && /determine/i.test(read.failure.message)) throw unsupported(describeOther(head));
     const wav = format === 'wav' ? (whole as Awaited<ReturnType<typeof wholeWav>>) : undefined;
     const wavCodec = wav?.pcm && (wav.pcm.encoding === 1 ? 'pcm' : wav.pcm.encoding === 3 ? 'float' : `wave-format-${wav.pcm.encoding}`);
     return {

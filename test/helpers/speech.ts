@@ -32,7 +32,11 @@ export function synthesise(text: string, format: 'wav' | 'mp3' | 'ogg' | 'm4a' |
 
 /** A WAV file of `seconds` of digital silence (mono, 16-bit). */
 export function silentWav(seconds: number, sampleRate = 16_000): Buffer {
-  const data = Buffer.alloc(Math.round(seconds * sampleRate) * 2);
+  return pcmWav(Buffer.alloc(Math.round(seconds * sampleRate) * 2), sampleRate);
+}
+
+/** 16-bit mono PCM samples (little-endian) as a WAV file. */
+export function pcmWav(data: Buffer, sampleRate: number): Buffer {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'latin1');
   header.writeUInt32LE(36 + data.length, 4);

@@ -1,6 +1,6 @@
 // Recorded GradeSubmission histories must replay against today's workflow code: a change that
 // would break running workflows fails here. After a release such a change is guarded with
-// patched() and the release's histories are kept (docs/workflows.md); `npm run
+// patched() and the release's histories are kept (docs/development.md, "Changing the workflow"); `npm run
 // record:histories` re-records them from test/workflow/history-scenarios.ts.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -32,6 +32,11 @@ describe('recognising audio from its bytes', () => {
     expect(info.durationSeconds).toBeLessThan(4);
   });
 
+  it('when a browser recorded the answer (live WebM, sizes unknown, no duration), then it is accepted as WebM', async () => {
+    const info = await probeAudioFile(file(fixture('recorded.webm')));
+    expect(info).toMatchObject({ format: 'webm', mimeType: 'audio/webm', durationSeconds: null });
+  });
+
   it('when a WAV is read, then its PCM layout is known, so it can be decoded without other tools', async () => {
     const info = await probeAudioFile(file(fixture('speech.wav')));
     expect(info.pcm).toEqual({ sampleRate: 16000, channels: 1, bitsPerSample: 16, encoding: 1, dataOffset: 78, dataBytes: 122304 });

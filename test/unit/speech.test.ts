@@ -10,7 +10,7 @@ import path from 'node:path';
 import { probeAudioFile } from '../../src/speech/audio-format.ts';
 import { decodeWavForRecogniser, loudness } from '../../src/speech/pcm.ts';
 import { parsePocketSphinxOutput } from '../../src/speech/pocketsphinx-transcriber.ts';
-import { hometownAnswer, hometownPrompt } from '../helpers/speech.ts';
+import { hometownAnswer, hometownPrompt, pcmWav } from '../helpers/speech.ts';
 
 const word = (text: string, start: number, end: number): TimedWord => ({ text, start, end, confidence: null });
 
@@ -74,21 +74,8 @@ describe('reading a WAV without ffmpeg', () => {
   function tone(hz: number, rate: number): string {
     const data = Buffer.alloc(rate * 2);
     for (let i = 0; i < rate; i++) data.writeInt16LE(Math.round(Math.sin((2 * Math.PI * hz * i) / rate) * 0.5 * 32767), i * 2);
-    const header = Buffer.alloc(44);
-    header.write('RIFF', 0, 'latin1');
-    header.writeUInt32LE(36 + data.length, 4);
-    header.write('WAVEfmt ', 8, 'latin1');
-    header.writeUInt32LE(16, 16);
-    header.writeUInt16LE(1, 20);
-    header.writeUInt16LE(1, 22);
-    header.writeUInt32LE(rate, 24);
-    header.writeUInt32LE(rate * 2, 28);
-    header.writeUInt16LE(2, 32);
-    header.writeUInt16LE(16, 34);
-    header.write('data', 36, 'latin1');
-    header.writeUInt32LE(data.length, 40);
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'vstep-tone-')), `${hz}.wav`);
-    writeFileSync(file, Buffer.concat([header, data]));
+    writeFileSync(file, pcmWav(data, rate));
     return file;
   }
   const rms = (x: Float32Array) => Math.sqrt(x.reduce((sum, v) => sum + v * v, 0) / x.length);

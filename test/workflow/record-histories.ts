@@ -2,7 +2,7 @@
 // each scenario of history-scenarios.ts runs on a Temporal dev server (search attributes
 // registered, as in production) against stub activities, and its history is written as the
 // Temporal CLI exports it. Run it when a workflow change is meant to break old histories, which
-// is only allowed before the first release (docs/workflows.md); after that, guard with patched().
+// is only allowed before the first release (docs/development.md, "Changing the workflow"); after that, guard with patched().
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
