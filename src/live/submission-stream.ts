@@ -12,6 +12,7 @@ import { liveConnections } from '../lib/metrics.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
 import { findSubmission, type SubmissionRecord } from '../submissions/submission.repository.ts';
+import { lifetime, serialised } from './connection.ts';
 import type { EventHub } from './event-hub.ts';
 import type { SubmissionEventView } from './live.schemas.ts';
 
@@ -48,51 +49,6 @@ function lastEventIdOf(req: Request): bigint | undefined {
     throw new BadRequestError('Last-Event-ID must be an event id this API sent.', [{ field: 'header.last-event-id', message: 'is not an event id' }]);
   }
   return BigInt(raw);
-}
-
-/**
- * One client connection's lifetime: noticed as over from the start (a client may hang up while
- * the first reads run, even during authentication), and what was added runs once when it ends.
- */
-function lifetime(req: Request, res: Response) {
-  const stops: Array<() => unknown> = [];
-  let ended = false;
-  const end = () => {
-    ended = true;
-    for (const stop of stops.splice(0)) stop();
-  };
-  res.on('close', end);
-  return {
-    get over() {
-      return ended || req.socket.destroyed;
-    },
-    add(stop: () => unknown) {
-      if (ended) stop();
-      else stops.push(stop);
-    },
-    end,
-  };
-}
-
-/** Runs `task` one pass at a time; asked again while a pass runs, it runs once more after it. */
-function serialised(task: () => Promise<void>): () => Promise<void> {
-  let running: Promise<void> | null = null;
-  let again = false;
-  return () => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        await task();
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
 }
 
 /** The open streams and waits of this process, each kind bounded by LIVE_MAX_STREAMS. */
