@@ -3,7 +3,7 @@
 // response schemas their answers are typed and checked by. Served at /openapi.json; /docs
 // renders it with Swagger UI; the web console's API types are generated from it.
 import { z } from 'zod';
-import type { OperationDoc } from '../lib/http/operation.ts';
+import type { OperationDoc, ResponseSpec } from '../lib/http/operation.ts';
 
 const openApiPath = (path: string) => path.replace(/:([A-Za-z]+)/g, '{$1}');
 
@@ -37,6 +37,20 @@ export function openApiDocument(operations: readonly OperationDoc[], info: { ver
       schema: jsonSchema(field as z.ZodType),
     }));
 
+  // An SSE event as it arrives: its name, id and retry hint, and its data, JSON of `events`.
+  const sseEvent = (events: z.ZodType) => ({
+    type: 'object',
+    required: ['event', 'data'],
+    properties: {
+      event: { type: 'string' },
+      id: { type: 'string' },
+      retry: { type: 'integer' },
+      data: { type: 'string', contentMediaType: 'application/json', contentSchema: jsonSchema(events, 'output') },
+    },
+    additionalProperties: false,
+  });
+  const body = (r: ResponseSpec) => (r.events ? { schema: sseEvent(r.events) } : r.schema ? { schema: jsonSchema(r.schema, 'output') } : {});
+
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
     const path = openApiPath(op.path);
@@ -66,7 +80,7 @@ export function openApiDocument(operations: readonly OperationDoc[], info: { ver
           {
             description: r.description,
             ...(r.headers ? { headers: r.headers } : {}),
-            ...(r.schema || r.contentType ? { content: { [r.contentType ?? 'application/json']: r.schema ? { schema: jsonSchema(r.schema, 'output') } : {} } } : {}),
+            ...(r.schema || r.contentType ? { content: { [r.contentType ?? 'application/json']: body(r) } } : {}),
           },
         ]),
       ),

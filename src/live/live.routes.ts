@@ -6,7 +6,7 @@ import { operationOf, problems } from '../lib/http/operation.ts';
 import { presentSubmission } from '../submissions/submission.presenter.ts';
 import { selfLink } from '../submissions/submission.routes.ts';
 import { submissionIdParams, submissionSchema, waitQuery } from '../submissions/submission.schemas.ts';
-import { submissionEventSchema } from './live.schemas.ts';
+import { liveEventSchema } from './live.schemas.ts';
 import type { LiveHandlers } from './submission-stream.ts';
 
 const operation = operationOf<{ live: LiveHandlers }>();
@@ -21,7 +21,7 @@ export const liveRoutes = [
     roles,
     params: submissionIdParams,
     responses: {
-      200: { description: 'text/event-stream of the stored events', contentType: 'text/event-stream', schema: submissionEventSchema },
+      200: { description: 'text/event-stream of the stored events', contentType: 'text/event-stream', events: liveEventSchema },
       204: { description: 'Settled; nothing newer than Last-Event-ID' },
       ...problems(400, 401, 404, 503),
     },

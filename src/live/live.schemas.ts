@@ -16,7 +16,13 @@ export const submissionEventSchema = z
   })
   .meta({
     id: 'SubmissionEvent',
-    description: 'The data of each event of the stream. A submission deleted meanwhile ends it with `event: deleted` and data `{ "submissionId": ... }`.',
+    description: 'The data of an event of the stream: a stored event of the submission.',
   });
+
+/** The last event of a stream whose submission was deleted meanwhile (`event: deleted`). */
+export const submissionDeletedSchema = z.strictObject({ submissionId: z.uuid() }).meta({ id: 'SubmissionDeleted' });
+
+/** What the data of any event of the stream is. */
+export const liveEventSchema = z.union([submissionEventSchema, submissionDeletedSchema]);
 
 export type SubmissionEventView = z.input<typeof submissionEventSchema>;

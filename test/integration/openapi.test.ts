@@ -95,7 +95,10 @@ describe('OpenAPI', () => {
       for (const [method, op] of Object.entries(ops)) if (path !== '/openapi.json') walk(op.responses, `${method} ${path}`);
     }
     expect(open).toEqual([]);
-    expect(doc.paths['/submissions/{id}/events'].get.responses['200'].content['text/event-stream'].schema).toEqual({ $ref: '#/components/schemas/SubmissionEvent' });
+    const events = doc.paths['/submissions/{id}/events'].get.responses['200'].content['text/event-stream'].schema;
+    expect(events.required).toEqual(['event', 'data']);
+    expect(events.properties.data).toMatchObject({ type: 'string', contentMediaType: 'application/json' });
+    expect(events.properties.data.contentSchema.anyOf).toEqual([{ $ref: '#/components/schemas/SubmissionEvent' }, { $ref: '#/components/schemas/SubmissionDeleted' }]);
   });
 
   it("when the web console's calls are looked up, then the document states their headers, cookie and fields", async () => {

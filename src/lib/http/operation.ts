@@ -27,6 +27,8 @@ export interface ResponseSpec {
   schema?: z.ZodType;
   /** Another media type (text/event-stream, audio/*, text/html): the handler writes the body itself. */
   contentType?: string;
+  /** text/event-stream: the JSON each event carries as its `data`. */
+  events?: z.ZodType;
   headers?: Record<string, { description: string; schema: Record<string, unknown> }>;
 }
 

@@ -923,6 +923,10 @@ export type components = {
             wordCount: number | null;
             workflowId: string;
         };
+        SubmissionDeleted: {
+            /** Format: uuid */
+            submissionId: string;
+        };
         /** @description A submission with its prompt and, for writing, its essay (lists leave both out). */
         SubmissionDetail: {
             /** @description Staff only: the AI result that went to review instead of being final. */
@@ -983,7 +987,7 @@ export type components = {
             wordCount: number | null;
             workflowId: string;
         };
-        /** @description The data of each event of the stream. A submission deleted meanwhile ends it with `event: deleted` and data `{ "submissionId": ... }`. */
+        /** @description The data of an event of the stream: a stored event of the submission. */
         SubmissionEvent: {
             /** Format: date-time */
             createdAt: string;
@@ -2765,7 +2769,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["SubmissionEvent"];
+                    "text/event-stream": {
+                        data: string;
+                        event: string;
+                        id?: string;
+                        retry?: number;
+                    };
                 };
             };
             /** @description Settled; nothing newer than Last-Event-ID */
