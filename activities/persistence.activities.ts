@@ -42,13 +42,13 @@ export function resultRows(
 export function createPersistenceActivities({ prisma }: PersistenceDeps) {
   return {
     async markProcessing(submissionId: string): Promise<void> {
-      await asActivityFailure(submissionId, () =>
+      await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction((tx) => transition(tx, submissionId, 'processing', { idempotent: true })),
       );
     },
 
     async completeWithResult(submissionId: string, draft: ScoreDraft): Promise<void> {
-      await asActivityFailure(submissionId, () =>
+      await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
           const moved = await transition(tx, submissionId, 'completed', {
             idempotent: true,
@@ -65,7 +65,7 @@ export function createPersistenceActivities({ prisma }: PersistenceDeps) {
     },
 
     async markFailed(submissionId: string, reason: string): Promise<void> {
-      await asActivityFailure(submissionId, () =>
+      await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction((tx) =>
           transition(tx, submissionId, 'failed', {
             idempotent: true,

@@ -26,7 +26,7 @@ export interface OpenReviewInput {
 export function createReviewActivities({ prisma }: ReviewDeps) {
   return {
     async openReview(submissionId: string, input: OpenReviewInput): Promise<{ reviewId: string }> {
-      return asActivityFailure(submissionId, () =>
+      return asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
           const existing = await tx.reviewTask.findUnique({ where: { submissionId }, select: { id: true } });
           if (existing) return { reviewId: existing.id };
@@ -49,7 +49,7 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
     /** Raises an open review to high priority (overdue or SLA breached); recorded once per reason. */
     async escalateReview(submissionId: string, reason: 'review_overdue' | 'sla_breached'): Promise<void> {
       let escalated = false;
-      await asActivityFailure(submissionId, () =>
+      await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
           const review = await tx.reviewTask.findUnique({ where: { submissionId } });
           if (!review || review.status === 'completed' || review.reasons.includes(reason)) return;
@@ -65,7 +65,7 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
     },
 
     async recordSlaBreach(submissionId: string): Promise<void> {
-      const marked = await asActivityFailure(submissionId, () =>
+      const marked = await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
           const { count } = await tx.submission.updateMany({ where: { id: submissionId, slaBreached: false }, data: { slaBreached: true } });
           if (count === 1) await appendEvent(tx, submissionId, 'sla_breached', {});
@@ -78,7 +78,7 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
     /** Stores the grader's result as final (the AI draft stays beside it) and completes. */
     async completeReview(submissionId: string, decision: ReviewDecision): Promise<{ overall: number }> {
       let timing: { skill: string; createdAt: Date; review: { createdAt: Date; priority: string } | null } | undefined;
-      const done = await asActivityFailure(submissionId, () =>
+      const done = await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
           const submission = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { skill: true } });
           const names = criteriaFor[submission.skill as Skill];

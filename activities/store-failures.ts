@@ -13,11 +13,15 @@ export const submissionGone = (submissionId: string) =>
 const missingRow = new Set(['P2003', 'P2025']);
 
 /** Runs database work for `submissionId`, mapping "it is gone" and illegal moves to failures the workflow understands. */
-export async function asActivityFailure<T>(submissionId: string, work: () => Promise<T>): Promise<T> {
+export async function asActivityFailure<T>(prisma: PrismaClient, submissionId: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof SubmissionNotFoundError || missingRow.has((error as { code?: string }).code ?? '')) throw submissionGone(submissionId);
+    if (error instanceof SubmissionNotFoundError) throw submissionGone(submissionId);
+    // A missing row is the submission's absence only if the submission is indeed gone.
+    if (missingRow.has((error as { code?: string }).code ?? '') && !(await prisma.submission.findUnique({ where: { id: submissionId }, select: { id: true } }))) {
+      throw submissionGone(submissionId);
+    }
     if (error instanceof IllegalTransitionError) throw ApplicationFailure.nonRetryable(error.message, failureTypes.illegalTransition);
     throw error;
   }

@@ -84,7 +84,7 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
           });
         });
       try {
-        await asActivityFailure(submissionId, store);
+        await asActivityFailure(prisma, submissionId, store);
       } catch (error) {
         // P2002: an earlier attempt stored it (its reply was lost), and that transcript stands.
         const stored = (error as { code?: string }).code === 'P2002' ? await prisma.transcript.findUnique({ where: { submissionId } }) : null;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { submissionStatuses } from '../domain/lifecycle.ts';
 import { someText } from '../lib/http/validate.ts';
-import { levelSchema as level } from '../submissions/submission.schemas.ts';
+import { instantSchema, levelSchema as level } from '../submissions/submission.schemas.ts';
 
 export const createAttemptSchema = z.strictObject({
   // PostgreSQL text cannot hold NUL.
@@ -13,8 +13,7 @@ export const studentQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-const instant = z.iso.datetime();
-
+const instant = instantSchema;
 
 const taskResult = z.strictObject({
   submissionId: z.uuid(),

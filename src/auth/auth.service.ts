@@ -12,7 +12,6 @@ export interface AuthServiceDeps {
   refreshTokens: RefreshTokens;
 }
 
-
 /** A token pair with the account it was issued to (the browser session routes answer with both). */
 export interface SignedIn {
   user: PublicUser;

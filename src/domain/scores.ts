@@ -9,6 +9,7 @@ export const speakingTasks = ['part1', 'part2', 'part3'] as const;
 export type WritingTask = (typeof writingTasks)[number];
 export type SpeakingTask = (typeof speakingTasks)[number];
 export type Task = WritingTask | SpeakingTask;
+export const tasks = [...writingTasks, ...speakingTasks] as const;
 
 export const writingCriteria = ['taskFulfilment', 'organisation', 'vocabulary', 'grammar'] as const;
 export const speakingCriteria = ['grammar', 'vocabulary', 'pronunciation', 'fluency', 'discourseManagement'] as const;

@@ -121,6 +121,9 @@ export function createApp(deps: AppDeps): express.Express {
   mount(groups.progress, { prisma });
   mount(groups.reviews, { service: createReviewService({ config, prisma, temporal, logger }) });
   app.use(api);
+  // Everything under these paths is for signed-in users: an unknown path or method there asks
+  // for a token (401) before it is answered 404 or 405.
+  app.use(['/submissions', '/reviews', '/attempts', '/progress'], authenticate(accessTokens));
 
   app.use(methodNotAllowed(operations));
   app.use(notFound);

@@ -36,13 +36,16 @@ export function serialised(task: () => Promise<void>): () => Promise<void> {
       return running;
     }
     running = (async () => {
-      do {
-        again = false;
-        await task();
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
+      try {
+        do {
+          again = false;
+          await task();
+        } while (again);
+      } finally {
+        // In the same tick as the last check of `again`: a request after it starts a new pass.
+        running = null;
+      }
+    })();
     return running;
   };
 }

@@ -3,8 +3,7 @@
 import { principalOf } from '../auth/auth.middleware.ts';
 import { roles } from '../domain/roles.ts';
 import { operationOf, problems } from '../lib/http/operation.ts';
-import { presentSubmission } from '../submissions/submission.presenter.ts';
-import { selfLink } from '../submissions/submission.routes.ts';
+import { presentSubmission, selfLink } from '../submissions/submission.presenter.ts';
 import { submissionIdParams, submissionSchema, waitQuery } from '../submissions/submission.schemas.ts';
 import { liveEventSchema } from './live.schemas.ts';
 import type { LiveHandlers } from './submission-stream.ts';

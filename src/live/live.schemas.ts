@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { submissionStatuses } from '../domain/lifecycle.ts';
-import { resultSchema } from '../submissions/submission.schemas.ts';
+import { instantSchema, resultSchema } from '../submissions/submission.schemas.ts';
 
 /** One event of the live feed: its SSE `data`, with the stored event's id as the SSE id. */
 export const submissionEventSchema = z
@@ -11,7 +11,7 @@ export const submissionEventSchema = z
     from: z.enum(submissionStatuses).nullable(),
     to: z.enum(submissionStatuses).nullable(),
     data: z.unknown().describe('What the event records; staff identities are left out for students.'),
-    createdAt: z.iso.datetime(),
+    createdAt: instantSchema,
     result: resultSchema.nullable().optional().describe('On the event that completes the submission: the final result.'),
   })
   .meta({

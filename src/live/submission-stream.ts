@@ -10,7 +10,7 @@ import { BadRequestError, NotFoundError, ServiceUnavailableError } from '../lib/
 import type { Logger } from '../lib/logger.ts';
 import { liveConnections } from '../lib/metrics.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import { presentSubmission } from '../submissions/submission.presenter.ts';
+import { presentSubmission, selfLink } from '../submissions/submission.presenter.ts';
 import { findSubmission, type SubmissionRecord } from '../submissions/submission.repository.ts';
 import { lifetime, serialised } from './connection.ts';
 import type { EventHub } from './event-hub.ts';
@@ -113,7 +113,7 @@ async function stream({ prisma, hub, logger, getVisible, admit, heartbeatMs }: L
           const payload = presentEvent(e, { staff });
           // "Result ready": the event carries the result, so a client needs no second call.
           const current = e.toStatus === 'completed' ? await findSubmission(prisma, id) : null;
-          if (current) payload.result = presentSubmission(current, { self: `/submissions/${id}` }, { staff }).result;
+          if (current) payload.result = presentSubmission(current, selfLink(id), { staff }).result;
           send(e.type, payload, e.id.toString());
           cursor = e.id;
           sent += 1;

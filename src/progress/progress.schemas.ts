@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { speakingTasks, writingTasks } from '../domain/scores.ts';
 import { studentQuery } from '../attempts/attempt.schemas.ts';
-import { levelSchema as level } from '../submissions/submission.schemas.ts';
+import { instantSchema, levelSchema as level, taskSchema } from '../submissions/submission.schemas.ts';
 
 export const progressQuery = studentQuery.pick({ studentId: true });
 
-const instant = z.iso.datetime();
-const progressPoint = z.strictObject({ submissionId: z.uuid(), task: z.enum([...writingTasks, ...speakingTasks]), overall: z.number(), level, gradedAt: instant });
+const instant = instantSchema;
+const progressPoint = z.strictObject({ submissionId: z.uuid(), task: taskSchema, overall: z.number(), level, gradedAt: instant });
 const skillProgress = z.strictObject({
   graded: z.number().int(),
   latest: progressPoint.nullable(),

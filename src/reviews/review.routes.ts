@@ -3,8 +3,7 @@
 import { principalOf } from '../auth/auth.middleware.ts';
 import { BadRequestError, NotFoundError } from '../lib/http/errors.ts';
 import { operationOf, problems } from '../lib/http/operation.ts';
-import { presentSubmission } from '../submissions/submission.presenter.ts';
-import { selfLink } from '../submissions/submission.routes.ts';
+import { presentSubmission, selfLink } from '../submissions/submission.presenter.ts';
 import { submissionSchema } from '../submissions/submission.schemas.ts';
 import { presentQueueItem, presentReview } from './review.presenter.ts';
 import { documentedReviewDecision, reviewDecisionSchema, reviewIdParams, reviewListQuery, reviewQueueSchema, reviewSchema } from './review.schemas.ts';

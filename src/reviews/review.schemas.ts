@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { criteriaFor, gradingModes, skills, speakingTasks, writingTasks } from '../domain/scores.ts';
+import { criteriaFor, gradingModes, skills } from '../domain/scores.ts';
 import { reviewFeedbackLimits } from '../grading/review-decision.ts';
 import { noNulCharacters } from '../lib/http/validate.ts';
-import { reviewPrioritySchema, reviewStatusSchema } from '../submissions/submission.schemas.ts';
+import { instantSchema, reviewPrioritySchema, reviewStatusSchema, taskSchema } from '../submissions/submission.schemas.ts';
 
 export const reviewIdParams = z.object({ id: z.uuid('must be a UUID') });
 
@@ -35,7 +35,7 @@ export const documentedReviewDecision = reviewDecisionSchema.extend({
   criteria: z.union(skills.map((skill) => z.strictObject(Object.fromEntries(criteriaFor[skill].map((name) => [name, scoredCriterion]))))),
 }).meta({ id: 'ReviewDecision', description: "A grader's final scores: exactly the criteria of the submission's skill." });
 
-const instant = z.iso.datetime();
+const instant = instantSchema;
 
 export const reviewSchema = z
   .strictObject({
@@ -56,7 +56,7 @@ export const reviewSchema = z
 export const reviewQueueItemSchema = reviewSchema
   .extend({
     skill: z.enum(skills),
-    task: z.enum([...writingTasks, ...speakingTasks]),
+    task: taskSchema,
     mode: z.enum(gradingModes),
     wordCount: z.number().int().nullable().describe("The essay's length; null for speaking."),
   })

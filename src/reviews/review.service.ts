@@ -10,7 +10,6 @@ import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import type { ReviewTask } from '../generated/prisma/client.ts';
 import { completeReviewUpdate, reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../grading/contract.ts';
-import { decisionProblems } from '../grading/review-decision.ts';
 import { findSubmission, type SubmissionRecord } from '../submissions/submission.repository.ts';
 import type { ReviewPriority } from '../domain/routing.ts';
 import type { ReviewListQuery } from './review.schemas.ts';
@@ -21,7 +20,6 @@ export interface ReviewServiceDeps {
   temporal: Client;
   logger: Logger;
 }
-
 
 const notAccepted = (problems: string) => new BadRequestError(`The scores were not accepted: ${problems}.`);
 
@@ -103,14 +101,12 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
     },
 
     /**
-     * Checks the grader's scores against the submission's skill, delivers them to the running
-     * workflow (whose validator checks them again) and returns the completed submission.
+     * Delivers the grader's scores to the running workflow, whose validator checks them against
+     * the submission's skill (src/grading/review-decision.ts) before anything is written; returns
+     * the completed submission.
      */
     async complete(id: string, grader: Principal, body: Omit<ReviewDecision, 'graderId'>): Promise<SubmissionRecord | null> {
       const review = await heldBy(id, grader);
-      const submission = await prisma.submission.findUnique({ where: { id: review.submissionId }, select: { skill: true } });
-      const problems = submission ? decisionProblems(body, submission.skill) : [];
-      if (problems.length) throw notAccepted(problems.join('; '));
       const handle = temporal.workflow.getHandle(workflowIdFor(review.submissionId));
       try {
         await handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: grader.id, ...body }] });

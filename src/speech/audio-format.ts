@@ -1,8 +1,9 @@
 // Recognises an uploaded audio file from its bytes (never from its name or declared type): WAV,
 // MP3, M4A/MP4, OGG (Opus/Vorbis), WebM and FLAC, the formats OpenAI's transcription API accepts.
-// music-metadata reads the container, the codec and the duration; what it does not check is
-// whether the file is whole, so each container's structure is walked here far enough to notice
-// a file that was cut off (or padded with something that is not audio).
+// music-metadata reads the container, the codec and the duration (a WAV's comes from its sample
+// layout, which the decoder uses too); what it does not check is whether the file is whole, so
+// each container's structure is walked here far enough to notice a file that was cut off (or
+// padded with something that is not audio).
 import { open, type FileHandle } from 'node:fs/promises';
 import { parseFile, type IAudioMetadata } from 'music-metadata';
 
@@ -157,13 +158,17 @@ async function wholeMp3(b: Bytes): Promise<void> {
   const head = await b.at(0, 10);
   if (head.toString('latin1', 0, 3) === 'ID3') {
     offset = 10 + (((head[6]! & 0x7f) << 21) | ((head[7]! & 0x7f) << 14) | ((head[8]! & 0x7f) << 7) | (head[9]! & 0x7f)) + ((head[5]! & 0x10) !== 0 ? 10 : 0);
+    if (offset >= b.size) throw truncated('mp3');
   }
+  let frames = 0;
   let seconds = 0;
   for (let frame = mpegFrame(await b.at(offset, 4)); frame && offset < b.size; frame = mpegFrame(await b.at(offset, 4))) {
     if (offset + frame.length > b.size) throw truncated('mp3');
     offset += frame.length;
+    frames += 1;
     seconds += frame.samples / frame.sampleRate;
   }
+  if (frames === 0) throw new AudioFormatError('unsupported', `The file starts with an ID3 tag but holds no MPEG audio; upload ${accepted}.`);
   if (offset >= b.size) return;
   const rest = await b.at(offset, b.size - offset);
   const text = rest.toString('latin1', 0, 11);
@@ -250,6 +255,9 @@ async function wholeWebm(b: Bytes): Promise<void> {
   }
 }
 
+/** ISO-BMFF brands of still images (HEIF, AVIF) and camera raw files: the MP4 container, not audio. */
+const imageBrands = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1', 'avif', 'avis', 'crx ']);
+
 /** Names a few common files that are not audio, so a refusal can say what was sent. */
 function describeOther(head: Buffer, guessed?: string): string {
   const signatures: Array<[string, string]> = [
@@ -262,8 +270,9 @@ function describeOther(head: Buffer, guessed?: string): string {
   const latin = head.toString('latin1');
   for (const [magic, name] of signatures) if (latin.startsWith(magic)) return name;
   if (latin.startsWith('RIFF') && latin.slice(8, 12) !== 'WAVE') return `a RIFF ${latin.slice(8, 12).trim() || 'file'} (not WAVE audio)`;
-  if (latin.startsWith('\x1a\x45\xdf\xa3')) return 'a Matroska container that is not WebM';
-  if (guessed) return `${guessed.startsWith('image/') ? 'an image' : 'a file'} (${guessed})`;
+  const brand = latin.slice(4, 8) === 'ftyp' ? latin.slice(8, 12) : '';
+  if (imageBrands.has(brand)) return `an image (${brand.trim()})`;
+  if (guessed) return guessed.startsWith('image/') ? `an image (${guessed.slice(6)})` : `a file of type ${guessed}`;
   if ([...head].every((c) => c === 9 || c === 10 || c === 13 || (c >= 32 && c < 127) || c >= 128)) return 'text';
   return 'an unrecognised format';
 }
@@ -307,7 +316,8 @@ export async function probeAudioFile(path: string): Promise<AudioInfo> {
     const guessed = read.failure?.name === 'UnsupportedFileTypeError' ? /MIME-type not supported: ([^:\s]+)/.exec(read.failure.message)?.[1] : undefined;
     if (guessed) throw unsupported(describeOther(head, guessed));
     const found = read.metadata && formatOf(read.metadata);
-    if (read.metadata && !found) throw unsupported(describeOther(head, read.metadata.format.container));
+    // A container music-metadata knows and we do not take (AIFF, say).
+    if (read.metadata?.format.container && !found) throw unsupported(describeOther(head, read.metadata.format.container));
     const format = found?.format ?? announced(head);
     if (!format) throw unsupported(describeOther(head));
     // Whole? A cut-off or damaged file is named as such, whether or not it could be read.
@@ -319,10 +329,18 @@ export async function probeAudioFile(path: string): Promise<AudioInfo> {
       if (error instanceof RangeError) throw corrupt(format, 'a header is shorter than it declares');
       throw error;
     }
-    // Whole, but not a container music-metadata recognised: not audio after all. One it
-    // recognised yet could not read to the end (a live WebM recording: elements of unknown
-    // size) is accepted without what it would have told: duration and codec.
-    if (read.failure && /determine/i.test(read.failure.message)) throw unsupported(describeOther(head));
+    if (!found) {
+      // Whole, but music-metadata could not read it. A live WebM recording, whose elements are of
+      // unknown size, is accepted without what it would have told (duration, codec); a Matroska
+      // file that is not WebM, or bytes that only look like a container, are not audio we take;
+      // anything else it could not read is damaged.
+      const undetermined = !read.failure || /determine/i.test(read.failure.message);
+      if (format === 'webm' && undetermined) throw new AudioFormatError('unsupported', `The file is a Matroska container, not WebM; upload ${accepted}.`);
+      if (undetermined) throw unsupported(describeOther(head));
+      if (format !== 'webm') throw corrupt(format, read.failure!.message.replace(/: \/.*$/, '').toLowerCase());
+    } else if (read.metadata?.format.hasAudio === false) {
+      throw new AudioFormatError('unsupported', `The ${names[found.format]} file holds no audio stream this service can read; upload ${accepted}.`);
+    }
     const wav = format === 'wav' ? (whole as Awaited<ReturnType<typeof wholeWav>>) : undefined;
     const wavCodec = wav?.pcm && (wav.pcm.encoding === 1 ? 'pcm' : wav.pcm.encoding === 3 ? 'float' : `wave-format-${wav.pcm.encoding}`);
     return {

@@ -7,6 +7,9 @@ import type { ResultView, SubmissionDetailView, SubmissionView } from './submiss
 
 type ResultRow = SubmissionRecord['results'][number];
 
+/** Where a submission is read. */
+export const selfLink = (id: string) => ({ self: `/submissions/${id}` });
+
 function presentResult(r: ResultRow): ResultView {
   return {
     overall: Number(r.overall),

@@ -13,7 +13,7 @@ import { rateLimit, type RateLimiter } from '../lib/http/rate-limit.ts';
 import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
 import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
-import { presentSubmission, presentSubmissionDetail } from './submission.presenter.ts';
+import { presentSubmission, presentSubmissionDetail, selfLink } from './submission.presenter.ts';
 import {
   createSpeakingSubmissionSchema,
   createWritingSubmissionSchema,
@@ -33,7 +33,6 @@ export interface SubmissionRouteDeps {
   limiter: RateLimiter;
 }
 
-export const selfLink = (id: string) => ({ self: `/submissions/${id}` });
 const isStaff = (res: Response) => principalOf(res.locals).role !== 'student';
 
 /** The Idempotency-Key header: 1-255 visible ASCII characters (e.g. a UUID), or absent. */
@@ -89,8 +88,7 @@ export const submissionRoutes = [
       multipartOnly(receiveAudio(config, audioStore)),
     ],
     // Two media types: the handler reads the JSON body itself; the multipart one is received above.
-    body: createWritingSubmissionSchema,
-    parseBody: false,
+    documentedBody: createWritingSubmissionSchema,
     otherBodies: {
       'multipart/form-data': { ...speakingFields, properties: { ...speakingFields.properties, ...audioPart }, required: ['skill', 'task', 'prompt', 'audio'] },
     },

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { gradingModes, levels, skills, speakingTasks, writingTasks } from '../domain/scores.ts';
+import { gradingModes, levels, skills, speakingTasks, tasks, writingTasks } from '../domain/scores.ts';
 import { submissionStatuses } from '../domain/lifecycle.ts';
 import { someText } from '../lib/http/validate.ts';
 import { audioFormats } from '../speech/audio-format.ts';
+
+export const taskSchema = z.enum(tasks);
 
 /** Largest essay accepted: far above any VSTEP task, small enough to score quickly. */
 export const maxEssayCharacters = 20_000;
@@ -55,7 +57,7 @@ export const listQuery = z
     cursor: z.string().regex(cursorPattern, 'is not a cursor this API issued').optional(),
     status: z.enum(submissionStatuses).optional(),
     skill: z.enum(skills).optional(),
-    task: z.enum([...writingTasks, ...speakingTasks]).optional(),
+    task: taskSchema.optional(),
     attemptId: z.uuid('must be a UUID').optional(),
     studentId: z.uuid('must be a UUID').optional(),
     from: instant.optional().describe('Created at or after this instant; must be before `to`.'),
@@ -74,7 +76,8 @@ export const waitQuery = z.object({
 
 // What the API answers. Every field is declared: a presenter that adds or drops one fails the
 // type check, and the tests' response validation catches a value that breaks its schema.
-const instantOut = z.iso.datetime();
+export const instantSchema = z.iso.datetime();
+const instantOut = instantSchema;
 export const levelSchema = z.enum(levels).nullable().describe('Null below 4.0.');
 export const reviewPrioritySchema = z.enum(['low', 'medium', 'high']);
 export const reviewStatusSchema = z.enum(['open', 'claimed', 'completed', 'cancelled']);
@@ -143,7 +146,7 @@ export const submissionSchema = z
   .strictObject({
     id: z.uuid(),
     skill: z.enum(skills),
-    task: z.enum([...writingTasks, ...speakingTasks]),
+    task: taskSchema,
     mode: z.enum(gradingModes),
     status: z.enum(submissionStatuses),
     createdAt: instantOut,

@@ -88,7 +88,7 @@ describe('quick start', () => {
     );
     expect(done.result.level).toMatch(/B1|B2|C1/);
 
-    // The README's speaking example: a synthesised WAV, as multipart, recognised offline.
+    // The speaking example of docs/api.md: a synthesised WAV, as multipart, recognised offline.
     const wav = synthesise('My hometown is a small city in the north of Vietnam. I like it because the people are friendly.');
     const spoken = await fetch(`${api}/submissions`, {
       method: 'POST',

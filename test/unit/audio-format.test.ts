@@ -74,6 +74,18 @@ describe('recognising audio from its bytes', () => {
     expect(await problemOf(bytes)).toBe(problem);
   });
 
+  it('when an MP3 is cut off inside its ID3 tag, or holds only the tag, then it is truncated or not audio', async () => {
+    const tag = Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x27\x2b', 'latin1'), Buffer.alloc(5035)]);
+    expect(await problemOf(Buffer.concat([tag, fixture('speech.mp3')]).subarray(0, 3000))).toBe('truncated');
+    const error = await probeAudioFile(file(Buffer.concat([tag, Buffer.from('not audio at all')]))).catch((e: unknown) => e);
+    expect((error as AudioFormatError).message).toMatch(/starts with an ID3 tag but holds no MPEG audio/);
+  });
+
+  it('when an OGG file holds video and no audio, then it is refused as unsupported', async () => {
+    const error = await probeAudioFile(file(fixture('video-only.ogv'))).catch((e: unknown) => e);
+    expect(error).toMatchObject({ problem: 'unsupported', message: expect.stringMatching(/holds no audio stream/) });
+  });
+
   it('when an MP3 ends with an ID3v1 tag, then the tag is allowed', async () => {
     const tag = Buffer.concat([Buffer.from('TAG', 'latin1'), Buffer.alloc(125)]);
     expect((await probeAudioFile(file(Buffer.concat([fixture('speech.mp3'), tag])))).format).toBe('mp3');

@@ -200,7 +200,7 @@ describe('GradeSubmission review update', () => {
       const invalid = { type: reviewFailureTypes.invalidScores };
       expect(await refusalOf(send({ ...decision, criteria: { grammar: { score: 6 } } }))).toEqual({ ...invalid, message: 'criteria must be exactly: grammar, organisation, taskFulfilment, vocabulary' });
       expect(await refusalOf(send({ ...decision, criteria: { ...decision.criteria, grammar: { score: 6.3 } } }))).toEqual({ ...invalid, message: 'grammar: score must be 0-10 in steps of 0.5' });
-      expect(await refusalOf(send({ ...decision, feedback: 'x'.repeat(4001) }))).toEqual({ ...invalid, message: 'feedback must be text up to 4000 characters, without NUL' });
+      expect(await refusalOf(send({ ...decision, feedback: 'x'.repeat(4001) }))).toEqual({ ...invalid, message: 'feedback must be text up to 4000 characters' });
       expect(await send(decision)).toMatchObject({ status: 'completed', source: 'human', overall: 6 });
       // The grading has ended: a second decision finds nothing to complete.
       await expect(send(decision)).rejects.toThrow();

@@ -49,7 +49,10 @@ export interface OperationDoc {
   query?: z.ZodObject;
   /** The JSON body, validated before the handler runs. */
   body?: z.ZodType;
-  /** The body as documented, where the rest of its rules are checked later (a review decision's criteria). */
+  /**
+   * The body as documented, when it is not (only) `body`: a review decision's criteria, checked
+   * later; a body the handler reads itself because the operation takes more than one media type.
+   */
   documentedBody?: z.ZodType;
   /** The body may be left out (every field is optional). */
   bodyOptional?: boolean;
@@ -91,8 +94,6 @@ export interface Context<D, R extends Responses = Responses> {
 }
 
 interface Behaviour<D> {
-  /** The handler reads the body itself (an operation taking more than one media type). */
-  parseBody?: false;
   /** How a body that breaks `body` is refused: 422 with the fields, unless the contract says otherwise. */
   invalidBody?: (errors: FieldError[]) => AppError;
   /** Middleware run after authentication, before validation: rate limits, cache headers. Built once, at mount. */
@@ -199,7 +200,7 @@ export function mountOperations<D>(router: Router, operations: readonly Operatio
       const input = {
         params: op.params ? parsePart(op.params, req.params, 'params') : undefined,
         query: op.query ? parsePart(op.query, req.query, 'query') : undefined,
-        body: op.body && op.parseBody !== false ? parseJsonBody(op.body, req, op.invalidBody) : undefined,
+        body: op.body ? parseJsonBody(op.body, req, op.invalidBody) : undefined,
       };
       const answer = await op.handler(input, { req, res, deps, reply });
       if (answer) send(op, res, answer, options.validateResponses);
