@@ -145,6 +145,29 @@ describe('role x endpoint', () => {
   });
 });
 
+describe('paths and methods the API does not serve', () => {
+  const send = (path: string, method: string, user?: TestUser) => fetch(`${platform.baseUrl}${path}`, { method, headers: user ? user.headers : {} });
+
+  it.each([
+    ['PUT', '/submissions/00000000-0000-4000-8000-000000000000'],
+    ['GET', '/submissions/00000000-0000-4000-8000-000000000000/nothing'],
+    ['PATCH', '/reviews'],
+    ['DELETE', '/attempts'],
+    ['PUT', '/progress'],
+  ])('when %s %s comes without a token, then it is 401 before anything is said about the path', async (method, path) => {
+    expect((await send(path, method)).status).toBe(401);
+  });
+
+  it('when a signed-in user asks a served path with another method, then it is 405 with Allow; an unknown path is 404', async () => {
+    const put = await send('/submissions/00000000-0000-4000-8000-000000000000', 'PUT', actors.owner);
+    expect(put.status).toBe(405);
+    expect(put.headers.get('allow')).toBe('GET, DELETE, HEAD, OPTIONS');
+    expect((await send('/submissions/00000000-0000-4000-8000-000000000000/nothing', 'GET', actors.owner)).status).toBe(404);
+    // Outside those paths no token is needed to learn what a path takes.
+    expect((await send('/me', 'PUT')).status).toBe(405);
+  });
+});
+
 describe('what each role sees', () => {
   it('when listing, then a student gets only their own, a grader only those in review, an admin everything', async () => {
     const mine = await ownedSubmission('completed');
