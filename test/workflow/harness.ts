@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import type { GradingActivities } from '../../activities/index.ts';
 import type { OpenReviewInput } from '../../activities/review.activities.ts';
 import type { GradingMode, Skill, Task } from '../../src/domain/scores.ts';
-import { levelFor, overallScore } from '../../src/domain/scores.ts';
+import { criteriaFor, levelFor, overallScore } from '../../src/domain/scores.ts';
 import {
   completeReviewUpdate,
   failureTypes,
@@ -46,17 +46,14 @@ export interface Call {
   args: unknown[];
 }
 
-const writingCriteria = ['taskFulfilment', 'organisation', 'vocabulary', 'grammar'];
-const speakingCriteria = ['grammar', 'vocabulary', 'pronunciation', 'fluency', 'discourseManagement'];
-export const criteriaOf = (skill: Skill) => (skill === 'writing' ? writingCriteria : speakingCriteria);
 
 export function decisionFor(skill: Skill, score = 6): ReviewDecision {
-  return { graderId: randomUUID(), criteria: Object.fromEntries(criteriaOf(skill).map((c) => [c, { score }])), feedback: 'Seen by a person.' };
+  return { graderId: randomUUID(), criteria: Object.fromEntries(criteriaFor[skill].map((c) => [c, { score }])), feedback: 'Seen by a person.' };
 }
 
 function draftFor(skill: Skill, over: Scenario['draft'] = {}): ScoreDraft {
   const score = over.score ?? 7;
-  const criteria = Object.fromEntries(criteriaOf(skill).map((c) => [c, { score, evidence: ['a quote'], feedback: 'Fine.' }]));
+  const criteria = Object.fromEntries(criteriaFor[skill].map((c) => [c, { score, evidence: ['a quote'], feedback: 'Fine.' }]));
   const overall = overallScore(criteria);
   return {
     criteria,
