@@ -52,8 +52,15 @@ export function priorityFor(reasons: readonly string[]): ReviewPriority {
   return reasons.length > 1 || reasons.some((r) => r !== 'human_mode') ? 'medium' : 'low';
 }
 
+/** Flags no mode may finalise without a person: a response that tries to instruct the grader. */
+const integrityFlags = ['prompt_injection'];
+
 export function route(input: RoutingInput, rules: RoutingRules): RoutingDecision {
-  if (input.mode === 'auto') return { needsReview: false, reasons: [], priority: 'low' };
+  if (input.mode === 'auto') {
+    // Auto mode trusts the scorer, never a response that tries to steer it.
+    const reasons = integrityFlags.filter((flag) => input.flags.includes(flag));
+    return { needsReview: reasons.length > 0, reasons, priority: priorityFor(reasons) };
+  }
   const reasons: string[] = [];
   if (input.mode === 'human') reasons.push('human_mode');
   for (const flag of flagReasons) if (input.flags.includes(flag)) reasons.push(flag);

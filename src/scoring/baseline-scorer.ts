@@ -2,12 +2,14 @@
 // models over measured essay features (src/scoring/essay-features.ts), fitted to human ratings
 // (src/scoring/offline-writing-model.ts); speaking by documented rules over the transcript and the
 // measured delivery. Scores are clamped to 0-10 and rounded to the 0.5 grid. Its confidence is
-// reported as low, so hybrid routing sends its results to people.
+// reported as low, so hybrid routing sends its results to people. Text that tries to steer the
+// grader is flagged (prompt_injection) by the detector the LLM scorer uses too (./injection.ts).
 import { overallScore, toHalfPointGrid, wordMinimum } from '../domain/scores.ts';
 import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import { UnscorableResponseError } from './scorer.ts';
 import { estimatePronunciation, pronunciationCaveat, speakingWordGuide } from './speaking-rubric.ts';
 import { analyseEssay, type EssayAnalysis } from './essay-features.ts';
+import { looksLikeInjection } from './injection.ts';
 import { predictTraits, writingModel, type WritingModelFile } from './offline-writing-model.ts';
 import { measure, words } from './text-features.ts';
 
@@ -33,9 +35,10 @@ function assess(raw: number, length: number, feedback: string, evidence: string[
   return { score: toHalfPointGrid(1 + (raw - 1) * length), evidence, feedback };
 }
 
-/** The share of the expected length written (at most 1) and the length and off-task flags. */
-function lengthAndFlags(wordCount: number, expected: number, offTask: boolean): { length: number; flags: string[] } {
+/** The share of the expected length written (at most 1) and the injection, length and off-task flags. */
+function lengthAndFlags(text: string, wordCount: number, expected: number, offTask: boolean): { length: number; flags: string[] } {
   const flags: string[] = [];
+  if (looksLikeInjection(text)) flags.push('prompt_injection');
   if (wordCount < expected * 0.5) flags.push('far_below_word_minimum');
   else if (wordCount < expected) flags.push('below_word_minimum');
   if (offTask) flags.push('possibly_off_task');
@@ -57,7 +60,7 @@ export function scoreAnalysedWriting(response: WritingResponse, analysis: EssayA
   const f = measure(response.text, response.prompt);
   if (f.wordCount === 0 || analysis.wordCount === 0) throw new UnscorableResponseError('the response contains no English words');
   const minimum = wordMinimum[response.task];
-  const { length, flags } = lengthAndFlags(f.wordCount, minimum, f.promptOverlap < 0.15);
+  const { length, flags } = lengthAndFlags(response.text, f.wordCount, minimum, f.promptOverlap < 0.15);
 
   const traits = predictTraits(analysis.features, model);
   const coverage = clamp01(f.promptOverlap / 0.3);
@@ -129,7 +132,7 @@ export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOu
   const f = measure(response.transcript, response.prompt);
   const fl = response.fluency;
   const guide = speakingWordGuide[response.task];
-  const { length, flags } = lengthAndFlags(tokens.length, guide, f.promptOverlap < 0.1);
+  const { length, flags } = lengthAndFlags(response.transcript, tokens.length, guide, f.promptOverlap < 0.1);
 
   const perHundred = (n: number) => (n * 100) / tokens.length;
   const complex = perHundred(tokens.filter((t) => subordinators.has(t)).length);

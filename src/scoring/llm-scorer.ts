@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { isValidScore, wordMinimum, writingCriteria } from '../domain/scores.ts';
 import { MalformedOutputError } from '../providers/errors.ts';
 import { classifyOpenAIError, createOpenAIClient } from '../providers/openai.ts';
+import { looksLikeInjection } from './injection.ts';
 import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import {
   estimatePronunciation,
@@ -20,7 +21,6 @@ import {
 } from './speaking-rubric.ts';
 import { words } from './text-features.ts';
 import {
-  looksLikeInjection,
   writingPromptVersion,
   writingRubricVersion,
   writingSystemPrompt,
@@ -145,6 +145,7 @@ export class LlmScorer implements Scorer {
   private outcome(out: Assessment, text: string, minimum: number, criteria: Record<string, CriterionAssessment>, feedback: string, version: string): ScoringOutcome {
     const wordCount = words(text).length;
     const flags: string[] = [];
+    // Either the model or the shared detector (the same one the offline scorer uses) is enough.
     if (out.injectionSuspected || looksLikeInjection(text)) flags.push('prompt_injection');
     if (out.offTask) flags.push('off_task');
     flags.push(...lengthFlags(wordCount, minimum));
@@ -165,8 +166,8 @@ export class LlmScorer implements Scorer {
     const out = await this.assess(
       'vstep_writing_assessment',
       writingCriteria,
-      writingSystemPrompt(response.task),
-      writingUserMessage(response.prompt, response.text, fence),
+      writingSystemPrompt(response.task, response.prompt),
+      writingUserMessage(response.text, fence),
     );
     return this.outcome(out, response.text, wordMinimum[response.task], out.criteria, out.overallFeedback, `${writingRubricVersion}+${writingPromptVersion}`);
   }
@@ -176,8 +177,8 @@ export class LlmScorer implements Scorer {
     const out = await this.assess(
       'vstep_speaking_assessment',
       transcriptCriteria,
-      speakingSystemPrompt(response.task),
-      speakingUserMessage(response.prompt, response.transcript, response.fluency, fence),
+      speakingSystemPrompt(response.task, response.prompt),
+      speakingUserMessage(response.transcript, response.fluency, fence),
     );
     const criteria = {
       ...out.criteria,

@@ -39,7 +39,7 @@ describe('grading with an OpenAI-compatible provider', () => {
     expect(outcome).toMatchObject({ status: 'completed', overall: 7 });
     expect(fake.requests).toHaveLength(2);
     const result = await platform.prisma.gradingResult.findFirstOrThrow({ where: { submissionId: id } });
-    expect(result).toMatchObject({ provider: 'openai', model: 'test-model', scorerVersion: 'vstep-writing-rubric-1+writing-prompt-1' });
+    expect(result).toMatchObject({ provider: 'openai', model: 'test-model', scorerVersion: 'vstep-writing-rubric-1+writing-prompt-2' });
   });
 
   it('when the provider answers 429 with Retry-After: 1, then the next attempt waits for it, not for the shorter backoff', async () => {

@@ -29,7 +29,7 @@ describe('LLM scorer', () => {
     expect(outcome).toMatchObject({
       provider: 'openai',
       model: 'test-model',
-      version: 'vstep-writing-rubric-1+writing-prompt-1',
+      version: 'vstep-writing-rubric-1+writing-prompt-2',
       confidence: 0.82,
       usage: { promptTokens: 812, completionTokens: 256 },
     });
@@ -49,6 +49,9 @@ describe('LLM scorer', () => {
     const [system, user] = body.messages;
     expect(system!.content).toMatch(/untrusted data/);
     expect(system!.content).toMatch(/Task 2 is an essay of at least 250 words/);
+    // The staff's task prompt is trusted context in the system message; only the student's text is fenced.
+    expect(system!.content).toContain(essayPrompt);
+    expect(user!.content).not.toContain(essayPrompt);
     const fence = /(=====[A-Za-z0-9_-]+=====)/.exec(user!.content)![1]!;
     const fenced = user!.content.split(fence);
     expect(fenced).toHaveLength(4); // the marker is named once, then opens and closes the text

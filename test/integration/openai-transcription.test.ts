@@ -108,7 +108,7 @@ describe('LLM speaking scorer', () => {
     expect(outcome.criteria.pronunciation).toMatchObject({ score: 8, estimated: true, evidence: [] });
     expect(outcome.criteria.pronunciation!.feedback).toMatch(/cannot show pronunciation/);
     expect(outcome.feedback).toMatch(/Pronunciation is estimated/);
-    expect(outcome.version).toBe('vstep-speaking-rubric-1+speaking-prompt-1');
+    expect(outcome.version).toBe('vstep-speaking-rubric-1+speaking-prompt-2');
 
     const request = fake.requests[0]!.body;
     expect(request.response_format.json_schema.name).toBe('vstep_speaking_assessment');
@@ -117,5 +117,7 @@ describe('LLM speaking scorer', () => {
     expect(user).toContain('speech rate: 140 words per minute');
     expect(user).toContain('pause measures: not available');
     expect(request.messages[0]!.content).toMatch(/Pronunciation is not scored here/);
+    expect(request.messages[0]!.content).toContain(hometownPrompt);
+    expect(user).not.toContain(hometownPrompt);
   });
 });

@@ -52,8 +52,14 @@ describe('hybrid routing', () => {
     expect(route(hybrid({ offlineOverall: undefined }), { ...rules, offlineDisagreementMargin: 0 }).needsReview).toBe(false);
   });
 
-  it('when the mode is auto, then nothing goes to review whatever the flags', () => {
-    expect(route({ mode: 'auto', overall: 6, confidence: 0.1, flags: ['prompt_injection'] }, rules).needsReview).toBe(false);
+  it('when the mode is auto, then low confidence, boundaries and quality flags send nothing to review', () => {
+    expect(route({ mode: 'auto', overall: 6, confidence: 0.1, flags: ['off_task', 'far_below_word_minimum'], secondOverall: 2 }, rules).needsReview).toBe(false);
+  });
+
+  it.each(['auto', 'hybrid', 'human'] as const)('when a response tries to instruct the grader in %s mode, then a person reviews it at high priority', (mode) => {
+    const decision = route({ mode, overall: 9, confidence: 0.99, flags: ['prompt_injection'] }, rules);
+    expect(decision).toMatchObject({ needsReview: true, priority: 'high' });
+    expect(decision.reasons).toContain('prompt_injection');
   });
 
   it('when the mode is human, then everything goes to review, at low priority unless something else is wrong', () => {

@@ -151,6 +151,13 @@ describe('GradeSubmission routing', () => {
     expect(names).toEqual([mp, sc, ...done]);
     expect(output.source).toBe('ai');
   });
+
+  it.each(['writing', 'speaking'] as const)('when an auto-mode %s draft tries to instruct the grader, then it is not final: a person reviews it at high priority', async (skill) => {
+    const { opened, output } = await grade({ skill, mode: 'auto', draft: { confidence: 0.99, flags: ['prompt_injection'] } }, review);
+    expect(opened).toMatchObject({ reasons: ['prompt_injection'], priority: 'high' });
+    expect(opened!.draft).toMatchObject({ provider: 'stub' });
+    expect(output).toMatchObject({ status: 'completed', source: 'human' });
+  });
 });
 
 describe('GradeSubmission timers', () => {
