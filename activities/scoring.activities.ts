@@ -16,20 +16,33 @@ export interface ScoringDeps {
   breaker?: CircuitBreaker;
 }
 
+/** What the candidate was asked: the task's prompt, then its sub-questions or options, one a line. */
+export function promptAsAsked(prompt: string, questions: readonly string[]): string {
+  return [prompt, ...questions.map((q) => `- ${q}`)].join('\n');
+}
+
 export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps) {
   /**
    * The scorer's outcome for the stored response (essay, or transcript of a speaking answer).
    * Next to an LLM scoring of an essay, the offline scorer's overall: a free second opinion.
    */
   async function score(submissionId: string): Promise<{ outcome: ScoringOutcome; offlineOverall?: number }> {
-    const submission = await loadSubmission(prisma, submissionId, { skill: true, task: true, prompt: true, text: true, transcript: true });
+    const submission = await loadSubmission(prisma, submissionId, {
+      skill: true,
+      task: true,
+      prompt: true,
+      text: true,
+      transcript: true,
+      examTask: { select: { questions: true } },
+    });
+    const prompt = promptAsAsked(submission.prompt, submission.examTask?.questions ?? []);
     if (submission.skill === 'speaking') {
       const transcript = submission.transcript;
       if (!transcript) throw ApplicationFailure.nonRetryable('the answer has no transcript to score', failureTypes.unscorable);
       const outcome = await callProvider(scorer.provider, breaker, () =>
         scorer.scoreSpeaking({
           task: submission.task as SpeakingTask,
-          prompt: submission.prompt,
+          prompt,
           transcript: transcript.text,
           fluency: fluencyOf(transcript),
           transcriptionConfidence: transcript.confidence,
@@ -39,7 +52,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
       return { outcome };
     }
     if (submission.text === null) throw ApplicationFailure.nonRetryable('the submission has no text to score', failureTypes.unscorable);
-    const response = { task: submission.task as WritingTask, prompt: submission.prompt, text: submission.text };
+    const response = { task: submission.task as WritingTask, prompt, text: submission.text };
     const outcome = await callProvider(scorer.provider, breaker, () => scorer.scoreWriting(response));
     return scorer.provider === offlineProvider ? { outcome } : { outcome, offlineOverall: offlineOverallOf(response) };
   }

@@ -1,6 +1,6 @@
 // The burst's baseline: a bare Express endpoint that only inserts the submission row, with the
 // same JSON parser, Prisma client, adapter and pool size as the API. No auth, validation,
-// event, idempotency or workflow start. Run by bench/run.ts as a child process.
+// task lookup, event, idempotency or workflow start. Run by bench/run.ts as a child process.
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { createPrisma } from '../src/lib/prisma.ts';
@@ -9,7 +9,7 @@ const prisma = createPrisma(process.env.DATABASE_URL!, Number(process.env.DATABA
 const app = express();
 app.use(express.json({ limit: '256kb' }));
 app.post('/submissions', async (req, res) => {
-  const body = req.body as { prompt: string; text: string };
+  const body = req.body as { taskId: string; text: string };
   const id = randomUUID();
   await prisma.submission.create({
     data: {
@@ -18,7 +18,8 @@ app.post('/submissions', async (req, res) => {
       task: 'task1',
       mode: 'auto',
       status: 'completed', // never picked up by a reconciler
-      prompt: body.prompt,
+      examTaskId: body.taskId,
+      prompt: 'bare insert',
       text: body.text,
       workflowId: `bare-${id}`,
       deadlineAt: new Date(Date.now() + 1_200_000),

@@ -2,6 +2,7 @@
 // embedded PostgreSQL, a Temporal dev server, redis-server, the API and a worker as child
 // processes, and a provider stand-in with a fixed latency. Results go to bench/results/<time>.json
 // and BENCHMARKS.md.
+import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
@@ -114,7 +115,11 @@ export async function measure({ N, C, S, M, RPM, RPM_N, command }: BenchParamete
     }
   }
   loginAgent.destroy();
-  const essay = JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter, mode: 'auto' });
+  // Candidates answer a published bank task marked in auto mode, as in a sitting.
+  const task = await prisma.examTask.create({
+    data: { familyId: randomUUID(), skill: 'writing', task: 'task1', title: 'Bench: holiday letter', prompt: holidayPrompt, mode: 'auto', status: 'published', publishedAt: new Date() },
+  });
+  const essay = JSON.stringify({ taskId: task.id, text: holidayLetter });
   const toApi = (_: number, client: number) => ({
     url: `${api}/submissions`,
     headers: { authorization: `Bearer ${tokens[client % tokens.length]}`, 'content-type': 'application/json' },

@@ -12,6 +12,7 @@ import { assertPortFree, PortInUseError } from '../src/embedded/ports.ts';
 import { startTemporalDevServer, TemporalUnavailableError } from '../src/embedded/temporal.ts';
 import { startApi } from '../src/http/server.ts';
 import { seedDemoAccounts } from '../src/auth/demo-accounts.ts';
+import { seedExamContent } from '../src/tasks/task.seed.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { createPrisma } from '../src/lib/prisma.ts';
 import { installTemporalRuntime } from '../src/lib/temporal-runtime.ts';
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
   stops.push({ name: 'database pool', stop: () => prisma.$disconnect() });
   const demo = runtime.env === 'local' ? await seedDemoAccounts(prisma, runtime) : [];
+  if (runtime.exams.seed && (await seedExamContent(prisma, runtime))) say('Added a sample task bank and an open mock sitting (SEED_EXAM_CONTENT=false to skip).');
   // The API serves health and metrics for this one process.
   const grading = await startGradingService(runtime, logger, prisma, { http: false });
   // On SIGINT/SIGTERM the Temporal runtime has usually begun draining the workers already.

@@ -14,14 +14,14 @@ export const attemptRoutes = [
   operation({
     method: 'post',
     path: '/attempts',
-    summary: 'Start an exam attempt',
+    summary: 'Start an attempt: at a sitting ({ sittingId }), or a practice attempt of your own ({ title })',
     tag,
     roles: ['student'],
     body: createAttemptSchema,
     bodyOptional: true,
-    responses: { 201: { description: 'Created', schema: attemptSchema }, ...problems(400, 401, 403, 413, 415, 422) },
+    responses: { 201: { description: 'Created', schema: attemptSchema }, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
     handler: async ({ body }, { res, deps, reply }) => {
-      const attempt = await deps.service.create(principalOf(res.locals), body.title);
+      const attempt = await deps.service.create(principalOf(res.locals), body ?? {});
       res.location(attempt.links.self);
       return reply(201, attempt);
     },

@@ -3,8 +3,9 @@
 import type { Principal } from '../auth/access-tokens.ts';
 import type { SubmissionStatus } from '../domain/lifecycle.ts';
 import { levelFor, skillScore, tasksOf, type Level, type Skill, type Task } from '../domain/scores.ts';
-import { BadRequestError, ForbiddenError } from '../lib/http/errors.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../lib/http/errors.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
+import { openTo, sittingState } from '../sittings/sitting.service.ts';
 import type { AttemptView } from './attempt.schemas.ts';
 
 const attemptInclude = {
@@ -56,6 +57,8 @@ export function presentAttempt(a: AttemptRecord): AttemptView {
     id: a.id,
     studentId: a.studentId,
     title: a.title,
+    sittingId: a.sittingId,
+    dueAt: a.dueAt?.toISOString() ?? null,
     createdAt: a.createdAt.toISOString(),
     skills: { writing: skillOf(a, 'writing'), speaking: skillOf(a, 'speaking') },
     links: { self: `/attempts/${a.id}` },
@@ -66,8 +69,34 @@ export function createAttemptService(prisma: PrismaClient) {
   /** Students see their own attempts; graders and admins anyone's. Invisible = missing. */
   const visible = (viewer: Principal) => (viewer.role === 'student' ? { studentId: viewer.id } : {});
 
+  /**
+   * Starts a candidate's attempt at a sitting: only while it is open, once unless it allows
+   * retakes (the sitting row is locked, so two concurrent starts cannot both pass), and due at
+   * the close or sooner with a time limit.
+   */
+  async function startSitting(student: Principal, sittingId: string) {
+    return prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM sittings WHERE id = ${sittingId}::uuid FOR UPDATE`;
+      const sitting = await tx.sitting.findUnique({ where: { id: sittingId } });
+      if (!sitting || !openTo(sitting, student.id)) throw new NotFoundError('No sitting with this id is open to you.');
+      const now = new Date();
+      const state = sittingState(sitting, now);
+      if (state === 'upcoming') throw new ConflictError(`This sitting opens at ${sitting.opensAt.toISOString()}.`);
+      if (state === 'closed') throw new ConflictError(`This sitting closed at ${sitting.closesAt.toISOString()}.`);
+      if (!sitting.allowRetakes) {
+        const earlier = await tx.attempt.findFirst({ where: { sittingId, studentId: student.id }, select: { id: true } });
+        if (earlier) throw new ConflictError(`You have already started this sitting (attempt ${earlier.id}); it allows one attempt.`);
+      }
+      const limit = sitting.durationMinutes === null ? Infinity : now.getTime() + sitting.durationMinutes * 60_000;
+      const dueAt = new Date(Math.min(sitting.closesAt.getTime(), limit));
+      return tx.attempt.create({ data: { studentId: student.id, sittingId, title: sitting.title, dueAt }, include: attemptInclude });
+    });
+  }
+
   return {
-    async create(student: Principal, title: string | undefined) {
+    /** A practice attempt of the student's own, or their attempt at a sitting. */
+    async create(student: Principal, { title, sittingId }: { title?: string; sittingId?: string }) {
+      if (sittingId) return presentAttempt(await startSitting(student, sittingId));
       const row = await prisma.attempt.create({ data: { studentId: student.id, title }, include: attemptInclude });
       return presentAttempt(row);
     },

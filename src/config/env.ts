@@ -58,7 +58,6 @@ function buildConfig(v: z.infer<typeof schema>) {
       redisPort: v.EMBEDDED_REDIS_PORT,
     },
     grading: {
-      defaultMode: v.GRADING_DEFAULT_MODE,
       maxRetries: v.GRADING_MAX_RETRIES,
       retryInitialSeconds: v.GRADING_RETRY_INITIAL_SECONDS,
       retryBackoffCapSeconds: v.GRADING_RETRY_BACKOFF_CAP_SECONDS,
@@ -74,6 +73,13 @@ function buildConfig(v: z.infer<typeof schema>) {
         offlineDisagreementMargin: v.GRADING_OFFLINE_DISAGREEMENT_MARGIN,
       },
       secondOpinion: v.GRADING_SECOND_OPINION === 'true',
+    },
+    exams: {
+      /** Free-prompt practice: on by default only where nobody sits a real exam. */
+      freePrompts: v.PRACTICE_FREE_PROMPTS === undefined ? ['local', 'test', 'ci'].includes(v.APP_ENV) : v.PRACTICE_FREE_PROMPTS === 'true',
+      practiceMode: v.PRACTICE_MODE,
+      graceSeconds: v.SITTING_GRACE_SECONDS,
+      seed: v.APP_ENV === 'local' && v.SEED_EXAM_CONTENT === 'true',
     },
     scoring: {
       // auto: the LLM when an endpoint or key is configured, else the offline baseline.

@@ -57,7 +57,6 @@ const embedded = {
 };
 
 const grading = {
-  GRADING_DEFAULT_MODE: z.enum(['auto', 'hybrid', 'human']).default('auto').describe('Mode of a submission that names none: `auto` (the AI result is final), `hybrid` (AI drafts, people review when routing says so), `human` (always reviewed).'),
   GRADING_MAX_RETRIES: int(0, 50).default(3).describe('Retries of a failed scoring or transcription call after the first attempt.'),
   GRADING_RETRY_INITIAL_SECONDS: seconds(3600).default(1).describe('First retry delay; each next one doubles, up to the cap.'),
   GRADING_RETRY_BACKOFF_CAP_SECONDS: seconds(86_400).default(300).describe('Longest retry delay.'),
@@ -72,6 +71,16 @@ const grading = {
   GRADING_MIN_TRANSCRIPTION_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5).describe('Hybrid routing: review a speaking answer recognised below this confidence (0-1).'),
   GRADING_SECOND_OPINION: flag('false').describe('Hybrid: score every submission twice, independently (doubles the provider cost).'),
   GRADING_OFFLINE_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(2).describe("Hybrid routing: review an essay whose LLM overall is further than this from the offline scorer's (10 = never)."),
+};
+
+const exams = {
+  PRACTICE_FREE_PROMPTS: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe("Accept free-prompt practice (the student's own prompt, no task from the bank). Default: true when `APP_ENV` is `local`, `test` or `ci`, else false."),
+  PRACTICE_MODE: z.enum(['auto', 'hybrid', 'human']).default('auto').describe('Marking mode of free-prompt practice: `auto` (the AI result is final), `hybrid` (AI drafts, people review when routing says so), `human` (always reviewed). Bank tasks carry their own mode.'),
+  SITTING_GRACE_SECONDS: int(0, 3600).default(30).describe("An answer arriving this long after its sitting closed (or the candidate's time ran out) is still accepted, marked late; after it, refused."),
+  SEED_EXAM_CONTENT: flag('true').describe('`APP_ENV=local` only: `npm start` adds a small published task bank and one open sitting when the bank is empty.'),
 };
 
 const scoring = {
@@ -151,6 +160,7 @@ export const settingSections = [
   { title: 'Temporal', settings: temporal },
   { title: 'Embedded servers (`npm start`, when the URLs are unset)', settings: embedded },
   { title: 'Grading rules', settings: grading },
+  { title: 'Exams: task bank, practice and sittings', settings: exams },
   { title: 'Scoring', settings: scoring },
   { title: 'Speaking: audio and speech recognition', settings: speech },
   { title: 'Redis', settings: redis },
@@ -166,6 +176,7 @@ export const settingsSchema = z.object({
   ...temporal,
   ...embedded,
   ...grading,
+  ...exams,
   ...scoring,
   ...speech,
   ...redis,

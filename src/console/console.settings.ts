@@ -1,5 +1,6 @@
 // What the web console needs to know about this deployment, read from config: where the
-// Temporal Web UI is (links to a submission's workflow) and the writing tasks' word minimums.
+// Temporal Web UI is (links to a submission's workflow), the writing tasks' word minimums and
+// whether free-prompt practice is on.
 import { z } from 'zod';
 import type { Config } from '../config/env.ts';
 import { wordMinimum } from '../domain/scores.ts';
@@ -12,6 +13,7 @@ export const consoleSettingsSchema = z
       .describe('The Temporal Web UI (origin and path, no trailing slash; null when unknown): a workflow is at {temporalUiUrl}/namespaces/{temporalNamespace}/workflows/{workflowId}.'),
     temporalNamespace: z.string(),
     wordMinimum: z.strictObject({ task1: z.number().int(), task2: z.number().int() }),
+    freePractice: z.boolean().describe('Whether students may practise with a prompt of their own (PRACTICE_FREE_PROMPTS); otherwise they answer bank tasks.'),
   })
   .meta({ id: 'ConsoleSettings' });
 
@@ -34,5 +36,6 @@ export function consoleSettings(config: Config): ConsoleSettings {
     temporalUiUrl: publicUiUrl(config.temporal.uiUrl),
     temporalNamespace: config.temporal.namespace,
     wordMinimum: { ...wordMinimum },
+    freePractice: config.exams.freePrompts,
   };
 }

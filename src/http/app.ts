@@ -29,6 +29,8 @@ import { errorHandler, methodNotAllowed, notFound } from './middleware/error-han
 import { httpMetrics } from './middleware/http-metrics.ts';
 import { requestId } from './middleware/request-id.ts';
 import { corsAllowlist, securityHeaders } from './middleware/security.ts';
+import { createSittingService } from '../sittings/sitting.service.ts';
+import { createTaskService } from '../tasks/task.service.ts';
 import { apiDocument, operationGroups, operations } from './operations.ts';
 
 export interface AppDeps {
@@ -115,6 +117,8 @@ export function createApp(deps: AppDeps): express.Express {
   mount(groups.console, { config });
   mount(groups.auth, { auth, limits });
   mount(groups.session, { config, auth, limits });
+  mount(groups.tasks, { service: createTaskService(prisma) });
+  mount(groups.sittings, { service: createSittingService(prisma) });
   mount(groups.submissions, { config, service: submissions, audioStore, limiter });
   mount(groups.live, { live });
   mount(groups.attempts, { service: createAttemptService(prisma) });
@@ -123,7 +127,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(api);
   // Everything under these paths is for signed-in users: an unknown path or method there asks
   // for a token (401) before it is answered 404 or 405.
-  app.use(['/submissions', '/reviews', '/attempts', '/progress'], authenticate(accessTokens));
+  app.use(['/submissions', '/reviews', '/attempts', '/progress', '/tasks', '/sittings'], authenticate(accessTokens));
 
   app.use(methodNotAllowed(operations));
   app.use(notFound);

@@ -10,7 +10,9 @@ import type { OperationDoc } from '../lib/http/operation.ts';
 import { liveRoutes } from '../live/live.routes.ts';
 import { progressRoutes } from '../progress/progress.routes.ts';
 import { reviewRoutes } from '../reviews/review.routes.ts';
+import { sittingRoutes } from '../sittings/sitting.routes.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
+import { taskRoutes } from '../tasks/task.routes.ts';
 import { docsRoutes } from './docs.routes.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -20,6 +22,8 @@ export const operationGroups = {
   console: consoleRoutes,
   auth: authRoutes,
   session: sessionRoutes,
+  tasks: taskRoutes,
+  sittings: sittingRoutes,
   submissions: submissionRoutes,
   live: liveRoutes,
   attempts: attemptRoutes,

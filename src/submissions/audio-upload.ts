@@ -9,10 +9,9 @@ import type { RequestHandler } from 'express';
 import multer from 'multer';
 import type { Config } from '../config/env.ts';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError, type FieldError } from '../lib/http/errors.ts';
-import { fieldErrors } from '../lib/http/validate.ts';
 import { AudioFormatError, probeAudioFile, type AudioInfo } from '../speech/audio-format.ts';
 import type { AudioStore } from '../storage/audio-store.ts';
-import { createSpeakingSubmissionSchema, type CreateSpeakingSubmission } from './submission.schemas.ts';
+import { parseAnswer, type CreateSpeakingSubmission } from './submission.schemas.ts';
 
 export interface ReceivedAudio {
   fields: CreateSpeakingSubmission;
@@ -91,10 +90,10 @@ export function receiveAudio(config: Config, store: AudioStore): RequestHandler 
 }
 
 async function inspect(body: unknown, file: Express.Multer.File | undefined, config: Config): Promise<ReceivedAudio> {
-  const parsed = createSpeakingSubmissionSchema.safeParse(body ?? {});
-  const errors: FieldError[] = parsed.success ? [] : fieldErrors(parsed.error);
+  const parsed = parseAnswer('speaking', body ?? {}, config.exams.freePrompts);
+  const errors: FieldError[] = parsed.ok ? [] : parsed.errors;
   if (!file) errors.push({ field: 'audio', message: 'an audio file is required' });
-  if (errors.length > 0 || !parsed.success || !file) throw new ValidationError(errors);
+  if (errors.length > 0 || !parsed.ok || !file) throw new ValidationError(errors);
 
   let info: AudioInfo;
   try {
@@ -109,5 +108,5 @@ async function inspect(body: unknown, file: Express.Multer.File | undefined, con
       { field: 'audio', message: `must be at most ${config.audio.maxSeconds} s long` },
     ]);
   }
-  return { fields: parsed.data, path: file.path, bytes: file.size, info };
+  return { fields: parsed.value, path: file.path, bytes: file.size, info };
 }

@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Config } from '../config/env.ts';
-import type { GradingMode } from '../domain/scores.ts';
+import type { Skill } from '../domain/scores.ts';
 import { workflowIdFor } from '../grading/contract.ts';
 import type { GradingStarter } from '../grading/starter.ts';
 import { ConflictError, ValidationError } from '../lib/http/errors.ts';
@@ -14,6 +14,7 @@ import { words } from '../scoring/text-features.ts';
 import { extensions } from '../speech/audio-format.ts';
 import { audioKeyFor, type AudioStore } from '../storage/audio-store.ts';
 import type { ReceivedAudio } from './audio-upload.ts';
+import { resolveAnswer, type AnswerRequest, type AnsweredTask } from './submission.answer.ts';
 import { submissionInclude, type SubmissionRecord } from './submission.repository.ts';
 import type { CreateWritingSubmission } from './submission.schemas.ts';
 
@@ -49,7 +50,11 @@ async function fileSha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-type NewSubmission = Omit<Prisma.SubmissionUncheckedCreateInput, 'id' | 'workflowId' | 'createdAt' | 'deadlineAt' | 'requestId' | 'mode'>;
+/** The row's own fields; what it answers (task, prompt, mode) is resolved in the transaction. */
+type NewSubmission = Omit<
+  Prisma.SubmissionUncheckedCreateInput,
+  'id' | 'workflowId' | 'createdAt' | 'deadlineAt' | 'requestId' | 'mode' | 'task' | 'prompt' | 'examTaskId' | 'late' | 'skill'
+> & { skill: Skill };
 
 export function createSubmissionIntake({ config, prisma, logger, audioStore, grading }: SubmissionIntakeDeps) {
   /** The submission stored earlier under this Idempotency-Key, if the request is the same one. */
@@ -76,24 +81,27 @@ export function createSubmissionIntake({ config, prisma, logger, audioStore, gra
    */
   async function create(
     data: NewSubmission,
-    mode: GradingMode | undefined,
+    answer: AnswerRequest,
     requestId: string | undefined,
-    { id = randomUUID(), onNotCommitted, idempotency }: { id?: string; onNotCommitted?: () => Promise<void>; idempotency?: Idempotency } = {},
+    { id = randomUUID(), onNotCommitted, idempotency, receivedAt = new Date() }: { id?: string; onNotCommitted?: () => Promise<void>; idempotency?: Idempotency; receivedAt?: Date },
   ): Promise<Created> {
     const studentId = data.studentId!;
     const now = new Date();
+    let examTask: AnsweredTask | null = null;
     const commit = prisma.$transaction(async (tx) => {
-      if (data.attemptId) {
-        const attempt = await tx.attempt.findFirst({ where: { id: data.attemptId, studentId: data.studentId! }, select: { id: true } });
-        if (!attempt) throw new ValidationError([{ field: 'attemptId', message: 'is not an attempt of yours' }]);
-      }
+      const answered = await resolveAnswer(tx, config, studentId, answer, receivedAt);
+      examTask = answered.examTask;
       const row = await tx.submission.create({
         data: {
           ...data,
           id,
+          task: answered.task,
+          prompt: answered.prompt,
+          mode: answered.mode,
+          examTaskId: answered.examTaskId,
+          late: answered.late,
           idempotencyKey: idempotency?.key,
           idempotencyHash: idempotency?.hash,
-          mode: mode ?? config.grading.defaultMode,
           workflowId: workflowIdFor(id),
           requestId,
           createdAt: now,
@@ -114,25 +122,25 @@ export function createSubmissionIntake({ config, prisma, logger, audioStore, gra
         // A concurrent request with the same key won the race: answer as it did.
         const earlier = await replayed(studentId, idempotency);
         if (earlier) return { submission: earlier, replayed: true };
-        if (data.attemptId) throw new ConflictError(`This attempt already has an answer for ${data.task}; delete that one to answer again.`);
+        if (data.attemptId) throw new ConflictError('This attempt already has an answer for this part; delete that one to answer again.');
       }
       throw error;
     }
     await grading.startOrLeaveToReconciler(created);
     // The row as committed: a new submission has no results, review or transcript yet (no re-read).
-    return { submission: { ...created, results: [], review: null, transcript: null }, replayed: false };
+    return { submission: { ...created, results: [], review: null, transcript: null, examTask }, replayed: false };
   }
 
   return {
-    async createWriting(studentId: string, body: CreateWritingSubmission, requestId: string | undefined, idempotencyKey?: string): Promise<Created> {
+    async createWriting(studentId: string, body: CreateWritingSubmission, requestId: string | undefined, idempotencyKey?: string, receivedAt?: Date): Promise<Created> {
       const idempotency = idempotencyKey ? { key: idempotencyKey, hash: requestHash({ ...body }) } : undefined;
       const earlier = await replayed(studentId, idempotency);
       if (earlier) return { submission: earlier, replayed: true };
       return create(
-        { studentId, attemptId: body.attemptId, skill: 'writing', task: body.task, prompt: body.prompt, text: body.text, wordCount: words(body.text).length },
-        body.mode,
+        { studentId, attemptId: body.attemptId, skill: 'writing', text: body.text, wordCount: words(body.text).length },
+        { skill: 'writing', ...body },
         requestId,
-        { idempotency },
+        { idempotency, receivedAt },
       );
     },
 
@@ -140,7 +148,7 @@ export function createSubmissionIntake({ config, prisma, logger, audioStore, gra
      * Stores the checked upload under the new submission's key, then commits the row. If the
      * commit fails the audio is removed again: there is never a row without its audio.
      */
-    async createSpeaking(studentId: string, upload: ReceivedAudio, requestId: string | undefined, idempotencyKey?: string): Promise<Created> {
+    async createSpeaking(studentId: string, upload: ReceivedAudio, requestId: string | undefined, idempotencyKey?: string, receivedAt?: Date): Promise<Created> {
       const { fields, info } = upload;
       const idempotency = idempotencyKey
         ? { key: idempotencyKey, hash: requestHash({ ...fields, audioSha256: await fileSha256(upload.path) }) }
@@ -155,16 +163,14 @@ export function createSubmissionIntake({ config, prisma, logger, audioStore, gra
           studentId,
           attemptId: fields.attemptId,
           skill: 'speaking',
-          task: fields.task,
-          prompt: fields.prompt,
           audioKey,
           audioFormat: info.format,
           audioBytes: upload.bytes,
           audioSeconds: info.durationSeconds,
         },
-        fields.mode,
+        { skill: 'speaking', ...fields },
         requestId,
-        { id, onNotCommitted: () => audioStore.remove(audioKey), idempotency },
+        { id, onNotCommitted: () => audioStore.remove(audioKey), idempotency, receivedAt },
       );
     },
   };

@@ -43,6 +43,9 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
     skill: s.skill,
     task: s.task,
     mode: s.mode,
+    taskId: s.examTaskId,
+    attemptId: s.attemptId,
+    ...(viewer.staff ? { late: s.late } : {}),
     status: s.status,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
@@ -84,5 +87,13 @@ export function presentSubmissionDetail(s: SubmissionRecord, links: { self: stri
     ...presentSubmission(s, links, viewer),
     prompt: s.prompt,
     ...(s.skill === 'writing' ? { text: s.text ?? '' } : {}),
+    examTask: s.examTask && {
+      id: s.examTask.id,
+      title: s.examTask.title,
+      version: s.examTask.version,
+      questions: s.examTask.questions,
+      // What graders are asked to look for: for the review screen, never for the student.
+      ...(viewer.staff ? { graderNotes: s.examTask.graderNotes } : {}),
+    },
   };
 }

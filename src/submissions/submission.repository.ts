@@ -3,6 +3,7 @@
 // same transaction.
 import { canTransition, type SubmissionStatus } from '../domain/lifecycle.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
+import { answeredTaskSelect } from './submission.answer.ts';
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -10,6 +11,7 @@ export const submissionInclude = {
   results: { include: { criteria: true } },
   review: true,
   transcript: true,
+  examTask: { select: answeredTaskSelect },
 } as const;
 
 export type SubmissionRecord = Prisma.SubmissionGetPayload<{ include: typeof submissionInclude }>;

@@ -7,17 +7,20 @@ import { z } from 'zod';
 import { principalOf } from '../auth/auth.middleware.ts';
 import type { Config } from '../config/env.ts';
 import { roles } from '../domain/roles.ts';
-import { BadRequestError, NotFoundError, UnsupportedMediaTypeError } from '../lib/http/errors.ts';
-import { operationOf, parseJsonBody, problems, type Replier } from '../lib/http/operation.ts';
+import { BadRequestError, NotFoundError, UnsupportedMediaTypeError, ValidationError } from '../lib/http/errors.ts';
+import { operationOf, problems, type Replier } from '../lib/http/operation.ts';
 import { rateLimit, type RateLimiter } from '../lib/http/rate-limit.ts';
 import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
 import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
 import { presentSubmission, presentSubmissionDetail, selfLink } from './submission.presenter.ts';
+import { jsonBody } from '../lib/http/json-body.ts';
 import {
-  createSpeakingSubmissionSchema,
   createWritingSubmissionSchema,
   listQuery,
+  parseAnswer,
+  speakingPracticeSchema,
+  speakingTaskAnswerSchema,
   submissionDetailSchema,
   submissionIdParams,
   submissionPageSchema,
@@ -52,18 +55,32 @@ const multipartOnly =
   (upload: RequestHandler): RequestHandler =>
   (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next());
 
-/** The text fields of a speaking upload as JSON Schema; the file part is added beside them. */
-const speakingFields = z.toJSONSchema(createSpeakingSubmissionSchema, { io: 'input' }) as Record<string, unknown> & { properties: object };
+/** The file part of a speaking upload. */
 const audioPart = { audio: { type: 'string', contentMediaType: 'application/octet-stream', description: 'WAV, MP3, M4A/MP4, OGG/Opus, WebM or FLAC; the type is read from the bytes' } };
+
+/**
+ * The multipart body as documented: the text fields of both shapes beside the file part. Which
+ * go together is said in words (JSON Schema's oneOf over form fields is not well supported).
+ */
+const fieldsOf = (schema: z.ZodType) => (z.toJSONSchema(schema, { io: 'input' }) as { properties: Record<string, unknown> }).properties;
+const speakingForm = {
+  type: 'object',
+  description:
+    'Either `taskId` (an answer to a published speaking task of the bank; its prompt, part and mode come with it) or, for free practice when the platform allows it, `skill`, `task` and `prompt`; never both. `attemptId` with either.',
+  properties: { ...fieldsOf(speakingTaskAnswerSchema), ...fieldsOf(speakingPracticeSchema), ...audioPart },
+  required: ['audio'],
+  additionalProperties: false,
+};
 
 const operation = operationOf<SubmissionRouteDeps>();
 const tag = 'Submissions';
 
-function accepted(res: Response, reply: Replier<{ 202: { description: string; schema: typeof submissionSchema } }>, { submission, replayed }: Created) {
+function accepted(res: Response, reply: Replier<{ 202: { description: string; schema: typeof submissionDetailSchema } }>, { submission, replayed }: Created) {
   const links = selfLink(submission.id);
   if (replayed) res.set('Idempotent-Replayed', 'true');
   res.location(links.self);
-  return reply(202, presentSubmission(submission, links));
+  // What was asked comes back with the answer: the task's prompt exactly as authored.
+  return reply(202, presentSubmissionDetail(submission, links));
 }
 
 export const submissionRoutes = [
@@ -81,6 +98,11 @@ export const submissionRoutes = [
       },
     ],
     before: ({ config, limiter, audioStore }) => [
+      // A sitting's deadline is judged by when the answer arrived, not when its upload finished.
+      (_req, res, next) => {
+        res.locals.receivedAt = new Date();
+        next();
+      },
       rateLimit(limiter, 'submissions', config.rateLimits.windowSeconds, (req, res) => [
         { scope: 'account', id: res.locals.principal?.id, limit: config.rateLimits.submissionsPerAccount },
         { scope: 'ip', id: req.ip, limit: config.rateLimits.submissionsPerIp },
@@ -90,16 +112,18 @@ export const submissionRoutes = [
     // Two media types: the handler reads the JSON body itself; the multipart one is received above.
     documentedBody: createWritingSubmissionSchema,
     otherBodies: {
-      'multipart/form-data': { ...speakingFields, properties: { ...speakingFields.properties, ...audioPart }, required: ['skill', 'task', 'prompt', 'audio'] },
+      'multipart/form-data': speakingForm,
     },
-    responses: { 202: { description: 'Accepted; grading runs in a workflow. Location: /submissions/{id}', schema: submissionSchema }, ...problems(400, 401, 403, 409, 413, 415, 422, 429) },
+    responses: { 202: { description: 'Accepted; grading runs in a workflow. Location: /submissions/{id}', schema: submissionDetailSchema }, ...problems(400, 401, 403, 409, 413, 415, 422, 429) },
     handler: async (_input, { req, res, deps, reply }) => {
       const student = principalOf(res.locals).id;
       const upload = res.locals.audio as ReceivedAudio | undefined;
-      if (upload) return accepted(res, reply, await deps.service.createSpeaking(student, upload, res.locals.requestId, idempotencyKeyOf(req)));
+      const receivedAt = res.locals.receivedAt as Date;
+      if (upload) return accepted(res, reply, await deps.service.createSpeaking(student, upload, res.locals.requestId, idempotencyKeyOf(req), receivedAt));
       if (req.is('application/json')) {
-        const body = parseJsonBody(createWritingSubmissionSchema, req);
-        return accepted(res, reply, await deps.service.createWriting(student, body, res.locals.requestId, idempotencyKeyOf(req)));
+        const parsed = parseAnswer('writing', jsonBody(req), deps.config.exams.freePrompts);
+        if (!parsed.ok) throw new ValidationError(parsed.errors);
+        return accepted(res, reply, await deps.service.createWriting(student, parsed.value, res.locals.requestId, idempotencyKeyOf(req), receivedAt));
       }
       throw new UnsupportedMediaTypeError(
         'Writing tasks are sent as application/json; speaking answers as multipart/form-data with the recording in the "audio" part.',
@@ -165,7 +189,7 @@ export const submissionRoutes = [
     tag,
     roles: ['student', 'admin'],
     params: submissionIdParams,
-    responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404) },
+    responses: { 204: { description: 'Deleted' }, ...problems(400, 401, 403, 404, 409) },
     handler: async ({ params }, { res, deps, reply }) => {
       if (!(await deps.service.delete(params.id, principalOf(res.locals)))) throw new NotFoundError('No submission with this id.');
       return reply(204);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { gradingModes, levels, skills, speakingTasks, tasks, writingTasks } from '../domain/scores.ts';
 import { submissionStatuses } from '../domain/lifecycle.ts';
-import { someText } from '../lib/http/validate.ts';
+import type { FieldError } from '../lib/http/errors.ts';
+import { fieldErrors, someText } from '../lib/http/validate.ts';
 import { audioFormats } from '../speech/audio-format.ts';
 
 export const taskSchema = z.enum(tasks);
@@ -9,27 +10,65 @@ export const taskSchema = z.enum(tasks);
 /** Largest essay accepted: far above any VSTEP task, small enough to score quickly. */
 export const maxEssayCharacters = 20_000;
 
-export const createWritingSubmissionSchema = z.strictObject({
-  skill: z.literal('writing', { error: 'must be "writing" in a JSON body; speaking answers are sent as multipart/form-data with an audio file' }),
-  task: z.enum(writingTasks),
-  prompt: someText(4000),
-  text: someText(maxEssayCharacters),
-  mode: z.enum(gradingModes).optional(),
-  attemptId: z.uuid().optional(),
-});
+const taskId = z.uuid('must be a UUID').describe('The bank task answered: its prompt, skill, part and marking mode come with it.');
+const attemptId = z.uuid('must be a UUID').optional().describe('The attempt (a sitting, or practice) this answer belongs to.');
 
+/** Writing, the normal way: an answer to a task of the bank. */
+export const writingTaskAnswerSchema = z.strictObject({ taskId, text: someText(maxEssayCharacters), attemptId }).meta({ title: 'WritingTaskAnswer' });
+
+/** Writing, free practice (when PRACTICE_FREE_PROMPTS allows it): the student's own prompt. */
+export const writingPracticeSchema = z
+  .strictObject({
+    skill: z.literal('writing', { error: 'must be "writing" in a JSON body; speaking answers are sent as multipart/form-data with an audio file' }),
+    task: z.enum(writingTasks),
+    prompt: someText(4000),
+    text: someText(maxEssayCharacters),
+    attemptId,
+  })
+  .meta({ title: 'WritingPractice' });
+
+export const createWritingSubmissionSchema = z.union([writingTaskAnswerSchema, writingPracticeSchema]);
 export type CreateWritingSubmission = z.infer<typeof createWritingSubmissionSchema>;
 
-/** The text fields of a multipart speaking submission (the file itself is the `audio` part). */
-export const createSpeakingSubmissionSchema = z.strictObject({
+/** The text fields of a multipart speaking answer (the file itself is the `audio` part). */
+export const speakingTaskAnswerSchema = z.strictObject({ taskId, attemptId });
+export const speakingPracticeSchema = z.strictObject({
   skill: z.literal('speaking', { error: 'must be "speaking" in a multipart body; writing tasks are sent as JSON' }),
   task: z.enum(speakingTasks),
   prompt: someText(4000),
-  mode: z.enum(gradingModes).optional(),
-  attemptId: z.uuid().optional(),
+  attemptId,
 });
+export type CreateSpeakingSubmission = z.infer<typeof speakingTaskAnswerSchema> | z.infer<typeof speakingPracticeSchema>;
 
-export type CreateSpeakingSubmission = z.infer<typeof createSpeakingSubmissionSchema>;
+/** What an answer to a bank task must leave out: the task decides it. */
+const decidedByTheTask = ['skill', 'task', 'prompt', 'mode'] as const;
+
+/**
+ * Reads the fields of a new submission: an answer to a bank task ({ taskId, ... }), or, where
+ * free practice is on, the student's own prompt. The marking mode is never the student's: a
+ * `mode` (or, with a task, its `prompt`, `skill` or `task`) is refused by name.
+ */
+export function parseAnswer<T extends 'writing' | 'speaking'>(
+  skill: T,
+  raw: unknown,
+  freePrompts: boolean,
+): { ok: true; value: T extends 'writing' ? CreateWritingSubmission : CreateSpeakingSubmission } | { ok: false; errors: FieldError[] } {
+  const fields = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const has = (key: string) => Object.hasOwn(fields, key);
+  const withTask = has('taskId');
+  const refused: FieldError[] = withTask
+    ? decidedByTheTask.filter(has).map((field) => ({ field, message: "comes from the task (its prompt and marking policy); leave it out" }))
+    : has('mode')
+      ? [{ field: 'mode', message: "is not the student's to choose: practice is marked in the platform's practice mode, a task in its own" }]
+      : [];
+  if (!withTask && !freePrompts) refused.push({ field: 'taskId', message: 'is required: answers are to tasks of the bank (free-prompt practice is off)' });
+  const rest = Object.fromEntries(Object.entries(fields).filter(([key]) => !refused.some((e) => e.field === key)));
+  const schema = skill === 'writing' ? (withTask ? writingTaskAnswerSchema : writingPracticeSchema) : withTask ? speakingTaskAnswerSchema : speakingPracticeSchema;
+  const parsed = schema.safeParse(raw === null || typeof raw !== 'object' || Array.isArray(raw) ? raw : rest);
+  const errors = [...refused, ...(parsed.success ? [] : fieldErrors(parsed.error))];
+  if (errors.length > 0 || !parsed.success) return { ok: false, errors };
+  return { ok: true, value: parsed.data as never };
+}
 
 export const submissionIdParams = z.object({ id: z.uuid('must be a UUID') });
 
@@ -40,7 +79,7 @@ const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 dat
  * UUID. Clients pass nextCursor back unchanged; any value of this shape is a position in the
  * newest-first order, so every one the pattern admits is a cursor the API can page from.
  */
-const cursorPattern = /^[0-9]{13}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const cursorPattern = /^[0-9]{13}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const cursorCodec = {
   encode: (item: { createdAt: Date; id: string }) => `${String(item.createdAt.getTime()).padStart(13, '0')}_${item.id.toLowerCase()}`,
@@ -147,7 +186,10 @@ export const submissionSchema = z
     id: z.uuid(),
     skill: z.enum(skills),
     task: taskSchema,
-    mode: z.enum(gradingModes),
+    mode: z.enum(gradingModes).describe("The answered task's marking mode (free practice: the platform's practice mode)."),
+    taskId: z.uuid().nullable().describe('The bank task answered (that exact version); null for free practice.'),
+    attemptId: z.uuid().nullable(),
+    late: z.boolean().optional().describe("Staff only: arrived after its sitting closed (or the candidate's time ran out), within the grace period."),
     status: z.enum(submissionStatuses),
     createdAt: instantOut,
     updatedAt: instantOut,
@@ -169,8 +211,19 @@ export const submissionSchema = z
   })
   .meta({ id: 'Submission' });
 
+const answeredTask = z
+  .strictObject({
+    id: z.uuid(),
+    title: z.string(),
+    version: z.number().int(),
+    questions: z.array(z.string()),
+    graderNotes: z.string().nullable().optional().describe('Staff only.'),
+  })
+  .nullable()
+  .describe('The bank task answered, as it was answered; null for free practice.');
+
 export const submissionDetailSchema = submissionSchema
-  .extend({ prompt: z.string(), text: z.string().optional().describe('The essay (writing only).') })
+  .extend({ prompt: z.string(), text: z.string().optional().describe('The essay (writing only).'), examTask: answeredTask })
   .meta({ id: 'SubmissionDetail', description: 'A submission with its prompt and, for writing, its essay (lists leave both out).' });
 
 export const submissionPageSchema = z.strictObject({ items: z.array(submissionSchema), nextCursor: z.string().nullable() }).meta({ id: 'SubmissionPage' });

@@ -71,15 +71,22 @@ export function createSubmissionService({
 
     /**
      * Hard delete (events, results and review go with it by cascade), then end the workflow.
+     * A student cannot delete an answer of a sitting whose time is over (409).
      * If Temporal cannot be reached the workflow still ends: its next activity finds the
      * submission gone.
      */
     async delete(id: string, viewer: Principal): Promise<boolean> {
       const submission = await prisma.submission.findFirst({
         where: { AND: [{ id }, visibleTo(viewer)] },
-        select: { studentId: true, workflowId: true, audioKey: true },
+        select: { studentId: true, workflowId: true, audioKey: true, attempt: { select: { dueAt: true, sitting: { select: { closesAt: true } } } } },
       });
       if (!submission || !mayDelete(viewer, submission)) return false;
+      // A sitting's answers stand once the candidate's time is up: no deleting to answer again.
+      const sitting = submission.attempt?.sitting;
+      const due = submission.attempt?.dueAt ?? sitting?.closesAt;
+      if (viewer.role === 'student' && sitting && due && due <= new Date()) {
+        throw new ConflictError(`This answer belongs to a sitting that closed for you at ${due.toISOString()}; it can no longer be deleted.`);
+      }
       await prisma.submission.delete({ where: { id } });
       if (submission.audioKey) {
         await audioStore

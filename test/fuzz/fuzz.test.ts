@@ -15,6 +15,7 @@ import { operations } from '../../src/http/operations.ts';
 import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownPrompt, postSpeaking, silentWav, speakingForm } from '../helpers/speech.ts';
+import { bankTask, writingBody } from '../helpers/tasks.ts';
 import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 
 let platform: TestPlatform;
@@ -28,7 +29,7 @@ async function seed(): Promise<Record<string, string[]>> {
   const { student } = users;
   const api = (method: string, route: string, body?: unknown) => callApi(platform.baseUrl, student, method, route, body);
   const writing = async (body: Record<string, unknown> = {}) => {
-    const res = await api('POST', '/submissions', { skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter, ...body });
+    const res = await api('POST', '/submissions', await writingBody(platform, { skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter, ...body }));
     expect(res.status).toBe(202);
     return res.body.id as string;
   };
@@ -40,6 +41,14 @@ async function seed(): Promise<Record<string, string[]>> {
   };
   const attempt = await api('POST', '/attempts', { title: 'Fuzzing' });
   expect(attempt.status).toBe(201);
+  // The bank: published tasks (one per part) in an open sitting, and a draft.
+  const tasks = await Promise.all(
+    (['task1', 'task2', 'part1'] as const).map((task) => bankTask(platform, { skill: task === 'part1' ? 'speaking' : 'writing', task, prompt: task === 'part1' ? hometownPrompt : holidayPrompt, mode: 'auto' })),
+  );
+  const draft = await bankTask(platform, { skill: 'writing', task: 'task2', prompt: holidayPrompt, mode: 'hybrid', status: 'draft' });
+  const sitting = await platform.prisma.sitting.create({
+    data: { title: 'Fuzzing sitting', opensAt: new Date(Date.now() - 60_000), closesAt: new Date(Date.now() + 3_600_000), allowRetakes: true, tasks: { create: tasks.map((examTaskId, position) => ({ examTaskId, position })) } },
+  });
   const graded = [await writing(), await speaking()];
   // Without English words the baseline scorer cannot score: the grading fails (admin re-drive).
   const failed = [await writing({ text: '1234 5678 9012' }), await writing({ task: 'task2', text: '42 42 42' })];
@@ -63,6 +72,8 @@ async function seed(): Promise<Record<string, string[]>> {
     reviews: reviews.map((r) => r.id),
     attempts: [attempt.body.id as string],
     students: [student.id],
+    tasks: [...tasks, draft],
+    sittings: [sitting.id],
   };
 }
 
@@ -110,7 +121,17 @@ function operationSettings(name: string): Record<string, unknown> {
     case 'GET /attempts/{id}':
       return { parameters: { 'path.id': offered('attempts') } };
     case 'POST /submissions':
-      return { parameters: { 'body.attemptId': offered('attempts') } };
+      return { parameters: { 'body.attemptId': offered('attempts'), 'body.taskId': offered('tasks') } };
+    case 'GET /tasks/{id}':
+    case 'PATCH /admin/tasks/{id}':
+    case 'POST /admin/tasks/{id}/versions':
+    case 'POST /admin/tasks/{id}/publish':
+    case 'POST /admin/tasks/{id}/archive':
+      return { parameters: { 'path.id': offered('tasks') } };
+    case 'GET /sittings/{id}':
+      return { parameters: { 'path.id': offered('sittings') } };
+    case 'POST /attempts':
+      return { parameters: { 'body.sittingId': offered('sittings') } };
     case 'GET /attempts':
     case 'GET /progress':
       return { parameters: { 'query.studentId': offered('students') } };

@@ -45,11 +45,31 @@ _RECORDING = _silent_wav()
 
 @schemathesis.hook
 def filter_case(ctx, case):
+    label = case.operation.label
     # GET /submissions: `from` must be before `to` (said on the parameter); 400 otherwise.
-    if case.operation.label == "GET /submissions" and case.query:
+    if label == "GET /submissions" and case.query:
         start, end = _millis(case.query.get("from")), _millis(case.query.get("to"))
         if start is not None and end is not None:
             return start < end
+    # POST /admin/sittings: `closesAt` must be after `opensAt` (said on the body); 422 otherwise.
+    if label == "POST /admin/sittings" and isinstance(case.body, dict):
+        start, end = _millis(case.body.get("opensAt")), _millis(case.body.get("closesAt"))
+        if start is not None and end is not None:
+            return start < end
+    # POST /submissions, multipart: either `taskId` or all of `skill`, `task`, `prompt`, never both
+    # (said on the body). Only requests meant to be valid are narrowed.
+    if (
+        label == "POST /submissions"
+        and (case.media_type or "").startswith("multipart/")
+        and isinstance(case.body, dict)
+        and case.meta is not None
+        and not case.meta.is_negative_at(ParameterLocation.BODY)
+    ):
+        practice = [key in case.body for key in ("skill", "task", "prompt")]
+        return all(practice) if "taskId" not in case.body else not any(practice)
+    # POST /attempts: a sitting's attempt takes its title (said on `title`); both together are 422.
+    if label == "POST /attempts" and isinstance(case.body, dict):
+        return not ("title" in case.body and "sittingId" in case.body)
     return True
 
 
@@ -88,6 +108,13 @@ def _field_errors(problem):
     return {(e.get("field"), e.get("message")) for e in problem.get("errors") or [] if isinstance(e, dict)}
 
 
+_TASK_REFUSALS = (
+    r"is not a published task|was archived and takes no more answers|is a (writing|speaking) task: .+"
+    r"|is not a task of this sitting|is required: answers in a sitting are to the sitting's tasks"
+)
+_SITTING_REFUSALS = r"taskIds\.\d+: (is not a task of the bank|is (draft|archived), not published|is a second \w+: a form has one task per part)|studentIds\.\d+: is not a student"
+
+
 def _refused_for_stored_state(case, response):
     """A documented refusal that depends on what is already stored, not on the request's shape."""
     problem = _problem(response)
@@ -96,11 +123,18 @@ def _refused_for_stored_state(case, response):
         # Only these (no other field error): an Idempotency-Key this student already used for a
         # different submission (the header's description says 422), or an attemptId that is
         # not an attempt of this student's.
+        # Or a taskId that is not a published task of the right skill (of the attempt's sitting),
+        # or free practice in a sitting's attempt.
         errors = _field_errors(problem)
-        return bool(errors) and errors <= {
-            ("header.idempotency-key", "was already used for a different submission"),
-            ("attemptId", "is not an attempt of yours"),
-        }
+        return bool(errors) and all(
+            error in {("header.idempotency-key", "was already used for a different submission"), ("attemptId", "is not an attempt of yours")}
+            or (error[0] == "taskId" and re.fullmatch(_TASK_REFUSALS, str(error[1])) is not None)
+            for error in errors
+        )
+    if label == "POST /admin/sittings" and response.status_code == 422:
+        # Tasks that are not published, a second task for one part, ids that are not students.
+        errors = _field_errors(problem)
+        return bool(errors) and all(re.fullmatch(_SITTING_REFUSALS, f"{field}: {message}") is not None for field, message in errors)
     if label == "POST /reviews/{id}/complete" and response.status_code == 400:
         # The document offers both skills' criteria (anyOf); which one a review takes depends on
         # its submission. One skill's full set sent for the other skill's review is refused.

@@ -5,7 +5,9 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
+import type { GradingMode, Task } from '../../src/domain/scores.ts';
 import type { TestPlatform } from './platform.ts';
+import { bankTask } from './tasks.ts';
 import { signedIn, type TestUser } from './users.ts';
 
 export const hometownPrompt = 'Part 1: Talk about your hometown. Where is it, what do you like about it, and would you like to live there in the future?';
@@ -86,7 +88,10 @@ export async function submitSpeaking(
 ) {
   const author = student ?? (await signedIn(platform, 'student'));
   const audioPath = file ?? synthesise(hometownAnswer);
-  const fields: Record<string, string> = { skill: 'speaking', task, prompt, ...(mode ? { mode } : {}) };
+  // A mode is the task's: with one, the answer is to a bank task with that mode and prompt.
+  const fields: Record<string, string> = mode
+    ? { taskId: await bankTask(platform, { skill: 'speaking', task: task as Task, prompt, mode: mode as GradingMode }) }
+    : { skill: 'speaking', task, prompt };
   const res = await postSpeaking(platform, author, speakingForm({ fields, audio: { bytes: readFileSync(audioPath), filename: path.basename(audioPath) } }));
   expect(res.status, await res.clone().text()).toBe(202);
   const body = (await res.json()) as { id: string; workflowId: string };

@@ -125,7 +125,7 @@ describe('console settings', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-cache');
     expectConsoleHeaders(res);
-    expect(await res.json()).toEqual({ temporalUiUrl: null, temporalNamespace: platform.config.temporal.namespace, wordMinimum: { task1: 120, task2: 250 } });
+    expect(await res.json()).toEqual({ temporalUiUrl: null, temporalNamespace: platform.config.temporal.namespace, wordMinimum: { task1: 120, task2: 250 }, freePractice: true });
   });
 
   it('when TEMPORAL_UI_URL is set, then settings.json gives its public address without credentials or trailing slash', async () => {

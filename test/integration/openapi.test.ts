@@ -54,13 +54,21 @@ describe('OpenAPI', () => {
   it('when a route validates input with zod, then the document carries that schema', async () => {
     const doc = (await (await fetch(`${platform.baseUrl}/openapi.json`)).json()) as any;
     const post = doc.paths['/submissions'].post;
-    const writing = post.requestBody.content['application/json'].schema;
-    expect(writing.properties.task.enum).toEqual(['task1', 'task2']);
-    expect(writing.properties.text.maxLength).toBe(20_000);
-    expect(writing.additionalProperties).toBe(false);
+    // Two shapes each: an answer to a bank task, and free practice; neither has a mode.
+    const [writingTask, writingPractice] = post.requestBody.content['application/json'].schema.anyOf;
+    expect(writingTask.required).toEqual(['taskId', 'text']);
+    expect(writingPractice.properties.task.enum).toEqual(['task1', 'task2']);
+    for (const writing of [writingTask, writingPractice]) {
+      expect(writing.properties.text.maxLength).toBe(20_000);
+      expect(writing.additionalProperties).toBe(false);
+      expect(writing.properties.mode).toBeUndefined();
+    }
     const speaking = post.requestBody.content['multipart/form-data'].schema;
     expect(speaking.properties.task.enum).toEqual(['part1', 'part2', 'part3']);
-    expect(speaking.required).toContain('audio');
+    expect(speaking.properties.taskId.format).toBe('uuid');
+    expect(speaking.properties.mode).toBeUndefined();
+    expect(speaking.required).toEqual(['audio']);
+    expect(speaking.description).toMatch(/Either `taskId`.*or.*`skill`, `task` and `prompt`; never both/);
     const list = doc.paths['/submissions'].get.parameters.map((p: { name: string }) => p.name);
     expect(list).toEqual(expect.arrayContaining(['status', 'skill', 'task', 'from', 'to', 'cursor', 'limit']));
     expect(doc.paths['/submissions/{id}'].get.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true, schema: { format: 'uuid' } });

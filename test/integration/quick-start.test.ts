@@ -6,7 +6,8 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
+import { seedSittingId, seedTasks } from '../../src/tasks/task.seed.ts';
+import { holidayLetter } from '../../src/testing/essays.ts';
 import { freePort } from '../../src/embedded/ports.ts';
 import { eventually } from '../helpers/platform.ts';
 import { hometownPrompt, speakingForm, synthesise } from '../helpers/speech.ts';
@@ -72,12 +73,20 @@ describe('quick start', () => {
     });
     const { accessToken } = (await login.json()) as { accessToken: string };
     const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    // The README's flow: the sample sitting is open; the student starts it and answers Task 1.
+    const sittings = (await (await fetch(`${api}/sittings?state=open`, { headers })).json()) as { items: Array<{ id: string; tasks: Array<{ id: string; task: string }> }> };
+    const mock = sittings.items.find((s) => s.id === seedSittingId)!;
+    expect(mock.tasks.map((t) => t.task)).toEqual(['task1', 'task2', 'part1', 'part2', 'part3']);
+    const attempt = await fetch(`${api}/attempts`, { method: 'POST', headers, body: JSON.stringify({ sittingId: seedSittingId }) });
+    expect(attempt.status).toBe(201);
+    const attemptId = ((await attempt.json()) as { id: string }).id;
     const created = await fetch(`${api}/submissions`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ skill: 'writing', task: 'task1', prompt: holidayPrompt, text: holidayLetter }),
+      body: JSON.stringify({ taskId: mock.tasks[0]!.id, attemptId, text: holidayLetter }),
     });
     expect(created.status).toBe(202);
+    expect(await created.clone().json()).toMatchObject({ taskId: seedTasks[0]!.id, mode: 'auto', prompt: seedTasks[0]!.prompt });
     const { id } = (await created.json()) as { id: string };
     const done = await eventually(
       async () => {
@@ -88,7 +97,8 @@ describe('quick start', () => {
     );
     expect(done.result.level).toMatch(/B1|B2|C1/);
 
-    // The speaking example of docs/api.md: a synthesised WAV, as multipart, recognised offline.
+    // The speaking example of docs/api.md: a synthesised WAV, as multipart (free practice, on
+    // locally), recognised offline.
     const wav = synthesise('My hometown is a small city in the north of Vietnam. I like it because the people are friendly.');
     const spoken = await fetch(`${api}/submissions`, {
       method: 'POST',

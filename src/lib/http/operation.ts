@@ -11,7 +11,7 @@ import { BadRequestError, ValidationError, type AppError, type FieldError } from
 import { jsonBody } from './json-body.ts';
 import { fieldErrors } from './validate.ts';
 
-export type Method = 'get' | 'post' | 'delete';
+export type Method = 'get' | 'post' | 'patch' | 'delete';
 
 /** A request header or cookie the operation reads, as the document states it. */
 export interface ParameterDoc {
