@@ -5,7 +5,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 
 const api = process.env.CONSOLE_API_URL ?? 'http://127.0.0.1:3000';
-const apiPaths = ['/auth', '/me', '/submissions', '/reviews', '/admin', '/attempts', '/progress', '/console/settings.json'];
+const apiPaths = ['/auth', '/me', '/tasks', '/sittings', '/submissions', '/reviews', '/admin', '/attempts', '/progress', '/console/settings.json'];
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
 import { workflowIdFor } from '../../src/grading/contract.ts';
 import { accessibilityViolations, desktop, launchBrowser, openConsole, overflowsHorizontally, phone, signInThroughForm, type ConsolePage } from '../helpers/browser.ts';
-import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
+import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../../src/testing/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownAnswer, hometownPrompt, synthesise } from '../helpers/speech.ts';
+import { bankTask } from '../helpers/tasks.ts';
 import { createUser, testPassword } from '../helpers/users.ts';
 
 let fake: FakeOpenAI;
@@ -66,10 +67,11 @@ describe('the web console', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('Email or password is incorrect');
     await page.getByLabel('Password').fill(testPassword);
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Your submissions' }).waitFor();
+    // A student starts from their sittings.
+    await page.getByRole('heading', { name: 'Your sittings' }).waitFor();
     // The session survives a reload through its HttpOnly cookie; no token is in web storage.
     await page.reload();
-    await page.getByRole('heading', { name: 'Your submissions' }).waitFor();
+    await page.getByRole('heading', { name: 'Your sittings' }).waitFor();
     const stored = (await page.evaluate('JSON.stringify({ ...localStorage, ...sessionStorage })')) as string;
     expect(stored).not.toMatch(/ey[A-Za-z0-9_-]{10,}\./);
     const cookies = await c.context.cookies();
@@ -148,18 +150,27 @@ describe('the web console', () => {
   });
 
   it('when a hybrid submission goes to review, then a grader claims and completes it in the console and the student sees the final result', async () => {
+    // Students never choose the marking: they answer a task of the bank marked hybrid.
+    const title = 'Thư gửi Tom: kỳ nghỉ vừa qua';
+    const graderNotes = 'All three points must be answered: where, with whom, and what they did.';
+    await bankTask(platform, { skill: 'writing', task: 'task1', prompt: holidayPrompt, mode: 'hybrid', title, graderNotes });
     // A low-confidence AI draft: routed to a teacher.
     fake.script({ kind: 'assessment', confidence: 0.3, scores: { taskFulfilment: 6, organisation: 6.5, vocabulary: 5.5, grammar: 6 } });
     const s = await open('student');
-    await s.page.getByRole('link', { name: 'Write', exact: true }).click();
-    await s.page.getByLabel(/Task 1/).check();
-    await s.page.getByLabel('Prompt').fill(holidayPrompt);
+    await s.page.getByRole('link', { name: 'Practice tasks', exact: true }).click();
+    await s.page.getByRole('link', { name: title }).click();
+    await expect(s.page.getByTestId('prompt').textContent()).resolves.toBe(holidayPrompt);
+    await expect(s.page.locator('main').textContent()).resolves.toContain('marking: Automatic, teacher checks when needed');
+    await expect(s.page.getByRole('radio').count()).resolves.toBe(0);
     await s.page.getByLabel('Your answer').fill(holidayLetter);
-    await s.page.getByLabel(/teacher checks when needed/).check();
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
     await s.page.getByRole('button', { name: 'Submit for grading' }).click();
     await s.page.waitForURL(/\/console\/submissions\/[0-9a-f-]{36}$/);
     const id = s.page.url().split('/').pop()!;
     await s.page.getByText('A teacher is checking the grade').waitFor();
+    // The student sees what they answered, never the notes for graders.
+    await expect(s.page.getByTestId('task-title').textContent()).resolves.toContain(title);
+    await expect(s.page.getByTestId('grader-notes').count()).resolves.toBe(0);
     await s.shot('06-student-waiting-for-teacher');
 
     // The grader finds it in the queue, with its priority, reasons and age.
@@ -182,7 +193,9 @@ describe('the web console', () => {
     await expect(other.page.getByRole('alert').textContent()).resolves.toMatch(/Another grader holds this review until/);
     await other.shot('08-grader-conflict');
 
-    // The review screen: the essay, the AI draft with its evidence, a live overall.
+    // The review screen: the task with its grader notes, the essay, the AI draft with its evidence, a live overall.
+    await expect(g.page.getByTestId('task-title').textContent()).resolves.toMatch(new RegExp(`${title}.*version 1`));
+    await expect(g.page.getByTestId('grader-notes').textContent()).resolves.toContain(graderNotes);
     await expect(g.page.getByTestId('essay').textContent()).resolves.toContain('Dear Tom');
     await expect(g.page.getByTestId('ai-draft').textContent()).resolves.toContain('I am writing to tell you');
     await expect(g.page.getByTestId('live-overall').textContent()).resolves.toBe('6.0');
@@ -228,10 +241,10 @@ describe('the web console', () => {
 
   it('when the review screen is opened on a phone, then nothing needs sideways scrolling', async () => {
     fake.script({ kind: 'assessment', confidence: 0.3 });
+    const taskId = await bankTask(platform, { skill: 'writing', task: 'task2', prompt: essayPrompt, mode: 'human', title: 'Essay marked by a teacher' });
     const s = await open('student');
-    await s.page.getByRole('link', { name: 'Write', exact: true }).click();
-    await s.page.getByLabel('Your answer').fill(holidayLetter);
-    await s.page.getByLabel('Teacher', { exact: true }).check();
+    await s.page.goto(`/console/tasks/${taskId}`);
+    await s.page.getByLabel('Your answer').fill(onlineLearningEssay);
     await s.page.getByRole('button', { name: 'Submit for grading' }).click();
     await s.page.getByText('A teacher is checking the grade').waitFor();
     const id = s.page.url().split('/').pop()!;
@@ -271,6 +284,202 @@ describe('the web console', () => {
     await a.page.goto(`/console/submissions/${id}`);
     await a.page.getByTestId('result').waitFor();
     expect(unexpected(s)).toEqual([]);
+    expect(unexpected(a)).toEqual([]);
+  });
+  it('when an admin authors tasks and sets a sitting, then a student sits it in order, reading each prompt as authored, and the answers name the task and the attempt', async () => {
+    const writingTitle = 'Thư mời bạn đến Đà Nẵng';
+    const writingPrompt = 'Your friend Lan is visiting Vietnam next month.\n\nWrite an email to Lan:\n- invite her to Đà Nẵng\n- suggest two places to visit\n- say what food she should try\n\nWrite at least 120 words.';
+    const speakingTitle = 'Part 1: your hometown';
+    const speakingPrompt = 'Let’s talk about your hometown.\nAnswer each question in two or three sentences.';
+    const questions = ['Where is your hometown?', 'What do you like most about it?', 'Would you like to live there in the future? Why?'];
+    const sittingTitle = 'Thi thử VSTEP – Đợt 1';
+
+    // The admin authors a writing task (a draft, edited, then published)…
+    const a = await open('admin');
+    await a.page.getByRole('link', { name: 'Task bank' }).click();
+    await a.page.getByRole('heading', { name: 'Task bank' }).waitFor();
+    await a.page.getByRole('button', { name: 'New task' }).click();
+    await a.page.getByRole('radio', { name: /^Task 1/ }).check();
+    await a.page.getByLabel('Title').fill('Thư mời (bản nháp)');
+    await a.page.getByLabel('Prompt', { exact: true }).fill(writingPrompt);
+    await a.page.getByLabel(/Grader notes/).fill('Reward a natural invitation; all three bullet points must be covered.');
+    await a.page.getByLabel(/Second marking/).fill('10');
+    await a.page.getByRole('radio', { name: /Vietnamese/ }).check();
+    await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
+    await a.page.getByRole('button', { name: 'Create draft' }).click();
+    const draft = a.page.getByTestId('bank-task').filter({ hasText: 'Thư mời (bản nháp)' });
+    await expect(draft.textContent()).resolves.toMatch(/Draft.*Version 1/);
+    await expect(draft.getByTestId('policy').textContent()).resolves.toBe('Marking: Automatic · second marking 10% · feedback in Vietnamese (Tiếng Việt)');
+    await draft.getByRole('button', { name: /^Edit/ }).click();
+    await a.page.getByLabel('Title').fill(writingTitle);
+    await a.page.getByRole('button', { name: 'Save draft' }).click();
+    const writing = a.page.getByTestId('bank-task').filter({ hasText: writingTitle });
+    await writing.getByRole('button', { name: /^Publish/ }).click();
+    await writing.getByText('Published', { exact: true }).waitFor();
+    await expect(writing.textContent()).resolves.toMatch(/Published.*Version 1/);
+    // …and a speaking Part 1 with its questions, one per line.
+    await a.page.getByRole('button', { name: 'New task' }).click();
+    await a.page.getByRole('radio', { name: 'Speaking', exact: true }).check();
+    await a.page.getByRole('radio', { name: /^Part 1/ }).check();
+    await a.page.getByLabel('Title').fill(speakingTitle);
+    await a.page.getByLabel('Prompt', { exact: true }).fill(speakingPrompt);
+    await a.page.getByLabel(/Questions \(one per line\)/).fill(`${questions.join('\n')}\n`);
+    await a.page.getByRole('button', { name: 'Create draft' }).click();
+    const speaking = a.page.getByTestId('bank-task').filter({ hasText: speakingTitle });
+    await speaking.getByRole('button', { name: /^Publish/ }).click();
+    await speaking.getByText('Published', { exact: true }).waitFor();
+    await expect(speaking.textContent()).resolves.toMatch(/Published.*Version 1/);
+    await expect(speaking.getByTestId('policy').textContent()).resolves.toBe('Marking: Automatic · second marking 0% · feedback in English');
+    // A published task is frozen: a change is a new version, a draft until it is published.
+    await speaking.getByRole('button', { name: /^New version/ }).click();
+    await a.page.getByRole('heading', { name: /Edit draft: .*version 2/ }).waitFor();
+    await a.page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(a.page.getByTestId('bank-task').filter({ hasText: speakingTitle }).filter({ hasText: 'Version 2' }).textContent()).resolves.toContain('Draft');
+    await a.page.getByLabel('Status').selectOption('published');
+    await expect.poll(() => a.page.getByTestId('bank-task').filter({ hasText: 'Draft' }).count()).toBe(0);
+    await a.page.getByTestId('bank-task').filter({ hasText: writingTitle }).waitFor();
+    await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
+    await a.shot('14-admin-task-bank');
+    await a.page.setViewportSize(phone);
+    expect(await overflowsHorizontally(a.page)).toBe(false);
+    await a.page.setViewportSize(desktop);
+    const writingTask = await platform.prisma.examTask.findFirstOrThrow({ where: { title: writingTitle, status: 'published' } });
+    const speakingTask = await platform.prisma.examTask.findFirstOrThrow({ where: { title: speakingTitle, status: 'published' } });
+    expect(writingTask).toMatchObject({ prompt: writingPrompt, mode: 'auto', secondMarkingRate: 0.1, feedbackLanguage: 'vi', questions: [] });
+    expect(speakingTask).toMatchObject({ prompt: speakingPrompt, questions });
+
+    // The sitting: both tasks, writing first (picked second, then moved up), open now for 3 hours.
+    await a.page.getByRole('link', { name: 'Sittings', exact: true }).click();
+    await a.page.getByRole('button', { name: 'New sitting' }).click();
+    await a.page.getByLabel('Title').fill(sittingTitle);
+    await a.page.getByLabel(speakingTitle).check();
+    await a.page.getByLabel(writingTitle).check();
+    await a.page.getByRole('button', { name: `move ${writingTitle} earlier` }).click();
+    await expect(a.page.getByTestId('form-order').locator('li > span:first-child').allTextContents()).resolves.toEqual([writingTitle, speakingTitle]);
+    await a.page.getByLabel(/Time limit in minutes/).fill('90');
+    await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
+    await a.shot('15-admin-new-sitting');
+    await a.page.getByRole('button', { name: 'Create sitting' }).click();
+    const row = a.page.getByTestId('admin-sitting').filter({ hasText: sittingTitle });
+    await expect(row.textContent()).resolves.toMatch(/Open.*90 min each · one attempt.*Thư mời bạn đến Đà Nẵng.*Part 1: your hometown.*Every student/);
+    await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
+    await a.page.setViewportSize(phone);
+    expect(await overflowsHorizontally(a.page)).toBe(false);
+    const sitting = await platform.prisma.sitting.findFirstOrThrow({ where: { title: sittingTitle }, include: { tasks: { orderBy: { position: 'asc' } } } });
+    expect(sitting.tasks.map((t) => t.examTaskId)).toEqual([writingTask.id, speakingTask.id]);
+
+    // The student starts from their sittings: this one is open, with a live countdown to its close.
+    const s = await open('student');
+    await s.page.getByRole('heading', { name: 'Your sittings' }).waitFor();
+    const card = s.page.getByTestId('sitting').filter({ hasText: sittingTitle });
+    await expect(card.locator('.badge').textContent()).resolves.toBe('Open');
+    const countdown = card.getByTestId('countdown');
+    const before = await countdown.textContent();
+    expect(before).toMatch(/^Closes in 2 h 5\d min \d+ s$/);
+    await expect.poll(() => countdown.textContent()).not.toBe(before);
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.shot('16-student-sittings');
+    await card.getByRole('button', { name: /^Start/ }).click();
+    await s.page.waitForURL(/\/console\/attempts\/[0-9a-f-]{36}$/);
+    const attemptId = s.page.url().split('/').pop()!;
+    await expect(s.page.getByTestId('attempt-countdown').textContent()).resolves.toMatch(/^Time left: 1 h (29|30) min \d+ s$/);
+
+    // Task 1 of 2: the writing prompt exactly as authored, line breaks kept.
+    const first = s.page.getByRole('region', { name: `Task 1 of 2: ${writingTitle}` });
+    await expect(first.getByTestId('prompt').textContent()).resolves.toBe(writingPrompt);
+    await expect(first.getByTestId('prompt').evaluate((el: any) => (globalThis as any).getComputedStyle(el).whiteSpace)).resolves.toBe('pre-wrap');
+    await first.getByLabel('Your answer').fill(holidayLetter);
+    await expect(first.getByTestId('word-count').textContent()).resolves.toContain('minimum reached');
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.shot('17-student-attempt-writing');
+    await first.getByRole('button', { name: 'Submit for grading' }).click();
+    await s.page.getByText(`Your answer to “${writingTitle}” is saved`).waitFor();
+
+    // Then Task 2 of 2: the speaking prompt and its questions, in order.
+    const second = s.page.getByRole('region', { name: `Task 2 of 2: ${speakingTitle}` });
+    await second.waitFor();
+    await expect.poll(() => s.page.getByTestId('step-state').allTextContents()).toEqual(['Answered', 'Not answered']);
+    await expect(second.getByTestId('prompt').textContent()).resolves.toBe(speakingPrompt);
+    await expect(second.getByTestId('questions').locator('li').allTextContents()).resolves.toEqual(questions);
+    await second.getByLabel(/Or upload a recording/).setInputFiles({ name: 'answer.wav', mimeType: 'audio/wav', buffer: await readFile(synthesise(hometownAnswer)) });
+    await second.locator('audio').waitFor();
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await second.getByRole('button', { name: 'Submit for grading' }).click();
+    await s.page.getByText('You have answered every task').waitFor();
+    await expect(s.page.getByTestId('step-state').allTextContents()).resolves.toEqual(['Answered', 'Answered']);
+    await s.page.setViewportSize(phone);
+    expect(await overflowsHorizontally(s.page)).toBe(false);
+    await s.shot('18-student-attempt-done');
+
+    const stored = await platform.prisma.submission.findMany({ where: { attemptId }, orderBy: { createdAt: 'asc' } });
+    expect(stored.map((x) => ({ skill: x.skill, task: x.task, examTaskId: x.examTaskId, attemptId: x.attemptId }))).toEqual([
+      { skill: 'writing', task: 'task1', examTaskId: writingTask.id, attemptId },
+      { skill: 'speaking', task: 'part1', examTaskId: speakingTask.id, attemptId },
+    ]);
+    // Back on the sittings page, the countdown runs to the attempt's own due time.
+    await s.page.getByRole('link', { name: 'Sittings', exact: true }).click();
+    await expect(card.getByTestId('countdown').textContent()).resolves.toMatch(/^Time left: 1 h 2\d min \d+ s$/);
+    await expect(card.getByRole('link', { name: /^Continue/ }).count()).resolves.toBe(1);
+    await expect(card.getByRole('button', { name: /^Start/ }).count()).resolves.toBe(0);
+    expect(unexpected(a)).toEqual([]);
+    expect(unexpected(s)).toEqual([]);
+  });
+
+  it('when a sitting has not opened yet, then the student cannot start it; and once their time is up, an answer is refused and explained (or, within the grace period, kept as late)', async () => {
+    const taskId = await bankTask(platform, { skill: 'writing', task: 'task2', prompt: essayPrompt, mode: 'auto', title: 'Essay: learning online' });
+    const now = Date.now();
+    const sitting = (title: string, opensAt: number, closesAt: number, durationMinutes: number | null = null) =>
+      platform.prisma.sitting.create({
+        data: { title, opensAt: new Date(opensAt), closesAt: new Date(closesAt), durationMinutes, createdById: people.admin.id, tasks: { create: [{ examTaskId: taskId, position: 0 }] } },
+      });
+    await sitting('Kỳ thi tháng sau', now + 86_400_000, now + 2 * 86_400_000);
+    await sitting('Bài thi 30 phút', now - 60_000, now + 3_600_000, 30);
+
+    const s = await open('student');
+    const upcoming = s.page.getByTestId('sitting').filter({ hasText: 'Kỳ thi tháng sau' });
+    await expect(upcoming.locator('.badge').textContent()).resolves.toBe('Upcoming');
+    await expect(upcoming.getByTestId('countdown').textContent()).resolves.toMatch(/^Opens in 23 h 59 min \d+ s$/);
+    await expect(upcoming.textContent()).resolves.toContain('It cannot be started yet.');
+    await expect(upcoming.getByRole('button').count()).resolves.toBe(0);
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.shot('19-student-upcoming-sitting');
+    await s.page.setViewportSize(phone);
+    expect(await overflowsHorizontally(s.page)).toBe(false);
+    await s.page.setViewportSize(desktop);
+
+    await s.page.getByTestId('sitting').filter({ hasText: 'Bài thi 30 phút' }).getByRole('button', { name: /^Start/ }).click();
+    await s.page.waitForURL(/\/console\/attempts\/[0-9a-f-]{36}$/);
+    const attemptId = s.page.url().split('/').pop()!;
+    await expect(s.page.getByTestId('attempt-countdown').textContent()).resolves.toMatch(/^Time left: (29|30) min \d+ s$/);
+    // Their time ran out long ago (past the grace period): the page says so, and the API refuses the answer.
+    await platform.prisma.attempt.update({ where: { id: attemptId }, data: { dueAt: new Date(Date.now() - 10 * 60_000) } });
+    await s.page.reload();
+    await expect(s.page.getByTestId('attempt-countdown').textContent()).resolves.toMatch(/^Time is up/);
+    await s.page.getByLabel('Your answer').fill(onlineLearningEssay);
+    await s.page.getByRole('button', { name: 'Submit for grading' }).click();
+    const alert = s.page.getByRole('alert');
+    await expect(alert.textContent()).resolves.toMatch(/Time is up: your answer was not accepted.*Nothing was stored/);
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.shot('20-student-time-up');
+    await expect(platform.prisma.submission.count({ where: { attemptId } })).resolves.toBe(0);
+
+    // Within the grace period the answer is kept, marked late: staff see that, the student does not.
+    await platform.prisma.attempt.update({ where: { id: attemptId }, data: { dueAt: new Date(Date.now() - 3_000) } });
+    await s.page.reload();
+    await s.page.getByLabel('Your answer').fill(onlineLearningEssay);
+    await s.page.getByRole('button', { name: 'Submit for grading' }).click();
+    await s.page.getByText('You have answered every task').waitFor();
+    const late = await platform.prisma.submission.findFirstOrThrow({ where: { attemptId } });
+    expect(late).toMatchObject({ examTaskId: taskId, late: true });
+    await s.page.getByRole('link', { name: 'View your answer' }).click();
+    await s.page.getByTestId('task-title').waitFor();
+    await expect(s.page.getByTestId('late').count()).resolves.toBe(0);
+    const a = await open('admin');
+    await a.page.goto(`/console/submissions/${late.id}`);
+    await expect(a.page.getByTestId('late').textContent()).resolves.toContain('Late');
+    await expect(a.page.getByTestId('task-title').textContent()).resolves.toContain('Essay: learning online');
+    await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
+    expect(unexpected(s, 409)).toEqual([]);
     expect(unexpected(a)).toEqual([]);
   });
 });

@@ -7,15 +7,20 @@ import { restoreSession, signOut, whenSignedOut } from './lib/api.ts';
 import type { User } from './lib/types.ts';
 import { base, homeOf, SessionContext, useSession } from './lib/session.ts';
 import { FailedPage } from './pages/admin-failed.tsx';
+import { AdminSittingsPage } from './pages/admin-sittings.tsx';
+import { TaskBankPage } from './pages/admin-tasks.tsx';
+import { AttemptPage } from './pages/attempt.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
 import { ProgressPage } from './pages/progress.tsx';
 import { QueuePage } from './pages/queue.tsx';
 import { ReviewPage } from './pages/review.tsx';
+import { StudentSittingsPage } from './pages/sittings.tsx';
 import { SpeakingPage } from './pages/submit-speaking.tsx';
 import { WritingPage } from './pages/submit-writing.tsx';
 import { SubmissionPage } from './pages/submission.tsx';
 import { SubmissionsPage } from './pages/submissions.tsx';
+import { PracticeTasksPage, TaskPage } from './pages/tasks.tsx';
 
 function Home() {
   const { route } = useLocation();
@@ -26,18 +31,26 @@ function Home() {
 
 function Routes({ user }: { user: User }) {
   const staff = user.role !== 'student';
+  const student = user.role === 'student';
+  const admin = user.role === 'admin';
   return (
     <Router>
       <Route path={`${base}/`} component={Home} />
       <Route path={`${base}/login`} component={Home} />
+      <Route path={`${base}/sittings`} component={student ? StudentSittingsPage : NotFoundPage} />
+      <Route path={`${base}/attempts/:id`} component={student ? AttemptPage : NotFoundPage} />
+      <Route path={`${base}/tasks`} component={student ? PracticeTasksPage : NotFoundPage} />
+      <Route path={`${base}/tasks/:id`} component={student ? TaskPage : NotFoundPage} />
       <Route path={`${base}/submissions`} component={SubmissionsPage} />
-      <Route path={`${base}/submissions/new/writing`} component={user.role === 'student' ? WritingPage : NotFoundPage} />
-      <Route path={`${base}/submissions/new/speaking`} component={user.role === 'student' ? SpeakingPage : NotFoundPage} />
+      <Route path={`${base}/submissions/new/writing`} component={student ? WritingPage : NotFoundPage} />
+      <Route path={`${base}/submissions/new/speaking`} component={student ? SpeakingPage : NotFoundPage} />
       <Route path={`${base}/submissions/:id`} component={SubmissionPage} />
-      <Route path={`${base}/progress`} component={user.role === 'student' ? ProgressPage : NotFoundPage} />
+      <Route path={`${base}/progress`} component={student ? ProgressPage : NotFoundPage} />
       <Route path={`${base}/reviews`} component={staff ? QueuePage : NotFoundPage} />
       <Route path={`${base}/reviews/:submissionId`} component={staff ? ReviewPage : NotFoundPage} />
-      <Route path={`${base}/admin/failed`} component={user.role === 'admin' ? FailedPage : NotFoundPage} />
+      <Route path={`${base}/admin/failed`} component={admin ? FailedPage : NotFoundPage} />
+      <Route path={`${base}/admin/tasks`} component={admin ? TaskBankPage : NotFoundPage} />
+      <Route path={`${base}/admin/sittings`} component={admin ? AdminSittingsPage : NotFoundPage} />
       <Route default component={NotFoundPage} />
     </Router>
   );

@@ -1,8 +1,10 @@
-// What the student handed in: the prompt and the essay, or the recording with its transcript.
+// What the student handed in: the task answered (title, version; for staff its grader notes), the
+// prompt with its questions, and the essay, or the recording with its transcript.
 import { useEffect, useState } from 'preact/hooks';
 import { authorised } from '../lib/api.ts';
 import { asApiError } from '../lib/hooks.ts';
 import type { Submission, SubmissionDetail } from '../lib/types.ts';
+import { TaskPrompt } from './task-answer.tsx';
 import { ProblemAlert } from './ui.tsx';
 
 /** The recording, fetched with the access token (an <audio src> could not send it). */
@@ -37,14 +39,28 @@ function AudioPlayer({ submission }: { submission: Submission }) {
 }
 
 export function Answer({ submission, open = false }: { submission: SubmissionDetail; open?: boolean }) {
+  const task = submission.examTask;
   return (
     <section class="card" aria-labelledby="answer-heading">
       <h2 id="answer-heading">The answer</h2>
+      {task ? (
+        <p data-testid="task-title">
+          Task: <strong>{task.title}</strong> <span class="muted">· version {task.version}</span>
+        </p>
+      ) : (
+        <p class="muted">Free practice: the student’s own prompt.</p>
+      )}
       {submission.prompt && (
         <blockquote class="prompt">
           <span class="muted">Prompt</span>
-          <p>{submission.prompt}</p>
+          <TaskPrompt task={{ task: submission.task, prompt: submission.prompt, questions: task?.questions ?? [] }} />
         </blockquote>
+      )}
+      {task?.graderNotes && (
+        <div class="grader-notes" data-testid="grader-notes">
+          <h3>Grader notes</h3>
+          <p class="prompt-text">{task.graderNotes}</p>
+        </div>
       )}
       {submission.skill === 'writing' ? (
         <details open={open}>

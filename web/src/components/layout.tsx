@@ -2,24 +2,38 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { base, useSession } from '../lib/session.ts';
+import { useFreePractice } from '../lib/settings.ts';
+import type { User } from '../lib/types.ts';
 
-const links = {
-  student: [
-    ['Submissions', `${base}/submissions`],
-    ['Write', `${base}/submissions/new/writing`],
-    ['Speak', `${base}/submissions/new/speaking`],
-    ['Progress', `${base}/progress`],
-  ],
-  grader: [['Review queue', `${base}/reviews`]],
-  admin: [
+/** The main navigation per role; free practice only where this deployment offers it. */
+function linksFor(role: User['role'], freePractice: boolean): Array<[string, string]> {
+  if (role === 'student') {
+    return [
+      ['Sittings', `${base}/sittings`],
+      ['Practice tasks', `${base}/tasks`],
+      ...(freePractice
+        ? ([
+            ['Write', `${base}/submissions/new/writing`],
+            ['Speak', `${base}/submissions/new/speaking`],
+          ] as Array<[string, string]>)
+        : []),
+      ['Submissions', `${base}/submissions`],
+      ['Progress', `${base}/progress`],
+    ];
+  }
+  if (role === 'grader') return [['Review queue', `${base}/reviews`]];
+  return [
     ['Failed', `${base}/admin/failed`],
     ['Submissions', `${base}/submissions`],
     ['Review queue', `${base}/reviews`],
-  ],
-} as const;
+    ['Task bank', `${base}/admin/tasks`],
+    ['Sittings', `${base}/admin/sittings`],
+  ];
+}
 
 export function Layout({ children }: { children: ComponentChildren }) {
   const { user, signOut } = useSession();
+  const freePractice = useFreePractice();
   const { path } = useLocation();
   const main = useRef<HTMLElement>(null);
   const firstPath = useRef(path);
@@ -39,7 +53,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         </a>
         <nav aria-label="Main">
           <ul>
-            {links[user.role].map(([text, href]) => (
+            {linksFor(user.role, freePractice).map(([text, href]) => (
               <li key={href}>
                 <a href={href} aria-current={path === href ? 'page' : undefined}>
                   {text}

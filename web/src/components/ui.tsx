@@ -51,6 +51,15 @@ export function StatusBadge({ status }: { status: Status }) {
   return <span class={`badge status-${status}`}>{label(status)}</span>;
 }
 
+/** Staff only: the answer arrived after its sitting closed for the candidate (within the grace period). */
+export function LateNotice() {
+  return (
+    <p class="late" data-testid="late">
+      <span class="badge status-failed">Late</span> Arrived after the candidate’s time was up, within the grace period.
+    </p>
+  );
+}
+
 export function Loading({ what }: { what: string }) {
   return (
     <p class="muted" role="status" aria-live="polite">
@@ -105,5 +114,22 @@ export function ResultView({ result, heading = 'Result' }: { result: Result; hea
       </div>
       {result.feedback && <p class="feedback">{result.feedback}</p>}
     </section>
+  );
+}
+
+/** A list filter: a labelled select of `options` (shown by their labels) with an "any" choice. */
+export function FilterSelect({ text, value, options, onChange, any = 'Any' }: { text: string; value: string; options: readonly string[]; onChange: (value: string) => void; any?: string }) {
+  return (
+    <label>
+      {text}
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">{any}</option>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {label(o)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

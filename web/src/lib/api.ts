@@ -119,7 +119,7 @@ export async function signOut(): Promise<void> {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   json?: unknown;
   form?: FormData;
   headers?: Record<string, string>;

@@ -25,6 +25,14 @@ const labels: Record<string, string> = {
   high: 'High',
   medium: 'Medium',
   low: 'Low',
+  draft: 'Draft',
+  published: 'Published',
+  archived: 'Archived',
+  upcoming: 'Upcoming',
+  open: 'Open',
+  closed: 'Closed',
+  en: 'English',
+  vi: 'Vietnamese (Tiếng Việt)',
 };
 
 export const label = (id: string): string => labels[id] ?? id.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
@@ -40,5 +48,19 @@ export function duration(ms: number): string {
   if (hours < 48) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
+
+/** A live countdown: "2 d 3 h", "1 h 5 min 9 s", "4 min 0 s", "9 s". */
+export function countdown(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const days = Math.floor(total / 86_400);
+  const hours = Math.floor((total % 86_400) / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  if (days >= 2) return `${days} d ${hours} h`;
+  if (days > 0 || hours > 0) return `${days * 24 + hours} h ${minutes} min ${seconds} s`;
+  return minutes > 0 ? `${minutes} min ${seconds} s` : `${seconds} s`;
+}
+
+export const percent = (share: number): string => `${Math.round(share * 100)}%`;
 
 export const score = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : n.toFixed(1));

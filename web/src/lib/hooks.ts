@@ -55,3 +55,18 @@ export function useTitle(title: string): void {
     document.title = `${title} · VSTEP Grading Console`;
   }, [title]);
 }
+
+/** A list read a page at a time: the first page follows `deps`; `loadMore` appends the next one. */
+export function usePages<T>(list: (cursor?: string) => Promise<{ items: T[]; nextCursor: string | null }>, deps: unknown[]) {
+  const [more, setMore] = useState<Array<{ items: T[]; nextCursor: string | null }>>([]);
+  const [moreError, setMoreError] = useState<ApiError | null>(null);
+  const first = useLoad(() => list().then((p) => (setMore([]), p)), deps);
+  const pages = [...(first.data ? [first.data] : []), ...more];
+  const next = pages[pages.length - 1]?.nextCursor ?? null;
+  const loadMore = () =>
+    next &&
+    void list(next)
+      .then((p) => (setMore((m) => [...m, p]), setMoreError(null)))
+      .catch((e: unknown) => setMoreError(asApiError(e)));
+  return { first, items: pages.flatMap((p) => p.items), next, loadMore, moreError };
+}

@@ -19,4 +19,4 @@ export function useSession(): SessionValue {
 export const base = '/console';
 
 export const homeOf = (role: User['role']): string =>
-  role === 'student' ? `${base}/submissions` : role === 'grader' ? `${base}/reviews` : `${base}/admin/failed`;
+  role === 'student' ? `${base}/sittings` : role === 'grader' ? `${base}/reviews` : `${base}/admin/failed`;

@@ -6,6 +6,7 @@ import { api } from '../lib/api.ts';
 import { label, score } from '../lib/format.ts';
 import { useLoad, useTitle } from '../lib/hooks.ts';
 import { base } from '../lib/session.ts';
+import { useFreePractice } from '../lib/settings.ts';
 import type { SkillProgress } from '../lib/types.ts';
 
 const trendWords: Record<string, string> = {
@@ -17,6 +18,7 @@ const trendWords: Record<string, string> = {
 
 export function ProgressPage() {
   useTitle('Progress');
+  const freePractice = useFreePractice();
   const progress = useLoad(() => api<{ skills: Record<string, SkillProgress> }>('/progress'), []);
   if (!progress.data) return progress.error ? <ProblemAlert error={progress.error} /> : <Loading what="your progress" />;
 
@@ -28,7 +30,7 @@ export function ProgressPage() {
           <h2 id={`progress-${skill}`}>{label(skill)}</h2>
           {p.graded === 0 ? (
             <p>
-              No graded {skill} yet. <a href={`${base}/submissions/new/${skill}`}>Submit one</a>.
+              No graded {skill} yet. <a href={freePractice ? `${base}/submissions/new/${skill}` : `${base}/tasks?skill=${skill}`}>Submit one</a>.
             </p>
           ) : (
             <>

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Lease } from '../components/lease.tsx';
-import { Loading, ProblemAlert } from '../components/ui.tsx';
+import { FilterSelect, Loading, ProblemAlert } from '../components/ui.tsx';
 import { api, type ApiError } from '../lib/api.ts';
 import { duration, label } from '../lib/format.ts';
 import { asApiError, useLoad, useNow, useTitle } from '../lib/hooks.ts';
@@ -43,17 +43,13 @@ export function QueuePage() {
   const waited = items.map((r) => now - new Date(r.createdAt).getTime());
   const overdue = items.filter((r) => new Date(r.dueAt).getTime() < now).length;
   const filter = (name: keyof typeof filters, options: string[]) => (
-    <label>
-      {label(name)}
-      <select value={filters[name]} onChange={(e) => setFilters({ ...filters, [name]: e.currentTarget.value })}>
-        <option value="">{name === 'status' ? 'Open and claimed' : 'Any'}</option>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {label(o)}
-          </option>
-        ))}
-      </select>
-    </label>
+    <FilterSelect
+      text={label(name)}
+      value={filters[name]}
+      options={options}
+      onChange={(value) => setFilters({ ...filters, [name]: value })}
+      any={name === 'status' ? 'Open and claimed' : 'Any'}
+    />
   );
 
   return (

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { Answer } from '../components/answer.tsx';
 import { Lease } from '../components/lease.tsx';
 import { ScoreForm } from '../components/score-form.tsx';
-import { Loading, Notice, ProblemAlert, ResultView } from '../components/ui.tsx';
+import { LateNotice, Loading, Notice, ProblemAlert, ResultView } from '../components/ui.tsx';
 import { api, type ApiError } from '../lib/api.ts';
 import { label } from '../lib/format.ts';
 import { asApiError, useLoad, useNow, useTitle } from '../lib/hooks.ts';
@@ -60,6 +60,7 @@ export function ReviewPage() {
         </h1>
         <a href={`${base}/reviews`}>Back to the queue</a>
       </div>
+      {submission.late && <LateNotice />}
       <ProblemAlert error={error} />
       {completed || review?.status === 'completed' || submission.status === 'completed' ? (
         <>

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useRoute } from 'preact-iso';
 import { Answer } from '../components/answer.tsx';
-import { Loading, Notice, ProblemAlert, ResultView, StatusBadge } from '../components/ui.tsx';
+import { LateNotice, Loading, Notice, ProblemAlert, ResultView, StatusBadge } from '../components/ui.tsx';
 import { RedriveButton, WorkflowLink } from '../components/workflow.tsx';
 import { api } from '../lib/api.ts';
 import { dateTime, label } from '../lib/format.ts';
@@ -59,8 +59,10 @@ export function SubmissionPage() {
         <StatusBadge status={submission.status} />
       </div>
       <p class="muted">
+        {submission.examTask && `${submission.examTask.title} (version ${submission.examTask.version}) · `}
         Submitted {dateTime(submission.createdAt)} · grading mode: {label(submission.mode)}
       </p>
+      {submission.late && <LateNotice />}
       <div data-testid="status-text">
         <Notice tone={submission.status === 'failed' ? 'warning' : submission.status === 'completed' ? 'success' : 'info'}>
           {explanations[submission.status]}

@@ -5,10 +5,12 @@ import { api, type ApiError } from '../lib/api.ts';
 import { dateTime, label, score } from '../lib/format.ts';
 import { asApiError, useLoad, useTitle } from '../lib/hooks.ts';
 import { base, useSession } from '../lib/session.ts';
+import { useFreePractice } from '../lib/settings.ts';
 import type { SubmissionPage as Page } from '../lib/types.ts';
 
 export function SubmissionsPage() {
   const { user } = useSession();
+  const freePractice = useFreePractice();
   useTitle('Submissions');
   const [status, setStatus] = useState('');
   const [skill, setSkill] = useState('');
@@ -43,12 +45,19 @@ export function SubmissionsPage() {
         <h1>{user.role === 'student' ? 'Your submissions' : 'Submissions'}</h1>
         {user.role === 'student' && (
           <div class="actions">
-            <a class="button" href={`${base}/submissions/new/writing`}>
-              New writing
+            <a class="button" href={`${base}/tasks`}>
+              Practice tasks
             </a>
-            <a class="button secondary" href={`${base}/submissions/new/speaking`}>
-              New speaking
-            </a>
+            {freePractice && (
+              <>
+                <a class="button secondary" href={`${base}/submissions/new/writing`}>
+                  New writing
+                </a>
+                <a class="button secondary" href={`${base}/submissions/new/speaking`}>
+                  New speaking
+                </a>
+              </>
+            )}
           </div>
         )}
       </div>

@@ -1,11 +1,15 @@
-// A speaking answer: recorded here or uploaded as a file, sent as multipart with its task and prompt.
-import { useEffect, useState } from 'preact/hooks';
+// Free speaking practice: recorded here or uploaded as a file, sent as multipart with its part
+// and the student's own prompt. Only offered when free practice is on.
+import { useState } from 'preact/hooks';
+import { SpeakingField } from '../components/answer-fields.tsx';
 import { Choices } from '../components/choices.tsx';
-import { Recorder, type Recording } from '../components/recorder.tsx';
-import { ProblemAlert } from '../components/ui.tsx';
+import type { Recording } from '../components/recorder.tsx';
+import { FreePracticeOff } from '../components/task-answer.tsx';
+import { Loading, ProblemAlert } from '../components/ui.tsx';
 import { asApiError, useTitle } from '../lib/hooks.ts';
+import { base } from '../lib/session.ts';
+import { useSettings } from '../lib/settings.ts';
 import { useSubmitAnswer, useTaskPrompt } from '../lib/submit.ts';
-import type { Mode } from '../lib/types.ts';
 
 const samplePrompts = {
   part1: 'Let’s talk about your free time. What do you usually do at the weekend? Why?',
@@ -15,20 +19,18 @@ const samplePrompts = {
 } as const;
 
 export function SpeakingPage() {
-  useTitle('New speaking answer');
+  useTitle('Speaking practice');
+  const settings = useSettings();
+  if (settings === undefined) return <Loading what="the form" />;
+  if (!settings?.freePractice) return <FreePracticeOff heading="Speaking practice" skill="speaking" />;
+  return <SpeakingForm />;
+}
+
+function SpeakingForm() {
   const { task, chooseTask, prompt, setPrompt } = useTaskPrompt(samplePrompts, 'part1');
   const [audio, setAudio] = useState<Recording | null>(null);
-  const [preview, setPreview] = useState<string | null>(null);
-  const [mode, setMode] = useState<Mode>('auto');
   const { error, setError, busy, send } = useSubmitAnswer();
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
-
-  useEffect(() => {
-    if (!audio) return setPreview(null);
-    const url = URL.createObjectURL(audio.blob);
-    setPreview(url);
-    return () => URL.revokeObjectURL(url);
-  }, [audio]);
 
   const choose = (recording: Recording | null) => {
     setAudio(recording);
@@ -43,39 +45,20 @@ export function SpeakingPage() {
     form.set('skill', 'speaking');
     form.set('task', task);
     form.set('prompt', prompt);
-    form.set('mode', mode);
     form.set('audio', audio.blob, audio.name);
     void send({ form }, idempotencyKey);
   };
 
   return (
     <section>
-      <h1>New speaking answer</h1>
+      <h1>Speaking practice</h1>
+      <p class="muted">Practise with a prompt of your own. For the exam’s own tasks, see <a href={`${base}/tasks`}>Practice tasks</a>.</p>
       <form onSubmit={submit} class="stack">
         <ProblemAlert error={error} />
         <Choices legend="Part" name="task" options={['part1', 'part2', 'part3'] as const} value={task} onChange={chooseTask} />
         <label for="prompt">Prompt</label>
         <textarea id="prompt" rows={3} required maxLength={4000} value={prompt} onInput={(e) => setPrompt(e.currentTarget.value)} />
-        <fieldset>
-          <legend>Your answer</legend>
-          <Recorder onRecorded={choose} />
-          <label for="audio-file">Or upload a recording (WAV, MP3, M4A, OGG, WebM, FLAC)</label>
-          <input
-            id="audio-file"
-            type="file"
-            accept="audio/*,.wav,.mp3,.m4a,.ogg,.webm,.flac"
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              choose(file ? { blob: file, name: file.name } : null);
-            }}
-          />
-          {preview && (
-            <p>
-              <audio controls src={preview} aria-label="Your answer" />
-            </p>
-          )}
-        </fieldset>
-        <Choices legend="Grading" name="mode" options={['auto', 'hybrid', 'human'] as const} value={mode} onChange={setMode} />
+        <SpeakingField audio={audio} onAudio={choose} />
         <button type="submit" disabled={busy || !audio}>
           {busy ? 'Uploading…' : 'Submit for grading'}
         </button>

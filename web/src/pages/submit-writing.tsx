@@ -1,12 +1,16 @@
-// A writing task: the prompt, the essay with a live word count against the task's minimum.
-import { useMemo, useState } from 'preact/hooks';
+// Free writing practice: the student's own prompt, the essay with a live word count against the
+// task's minimum. Marked in the platform's practice mode; only offered when free practice is on.
+import { useState } from 'preact/hooks';
+import { EssayField } from '../components/answer-fields.tsx';
 import { Choices } from '../components/choices.tsx';
-import { ProblemAlert } from '../components/ui.tsx';
+import { FreePracticeOff } from '../components/task-answer.tsx';
+import { Loading, ProblemAlert } from '../components/ui.tsx';
 import { label } from '../lib/format.ts';
 import { useTitle } from '../lib/hooks.ts';
-import { wordMinimum, words } from '../lib/shared.ts';
+import { base } from '../lib/session.ts';
+import { useSettings } from '../lib/settings.ts';
+import { wordMinimum } from '../lib/shared.ts';
 import { useSubmitAnswer, useTaskPrompt } from '../lib/submit.ts';
-import type { Mode } from '../lib/types.ts';
 
 const samplePrompts = {
   task1:
@@ -16,24 +20,29 @@ const samplePrompts = {
 } as const;
 
 export function WritingPage() {
-  useTitle('New writing task');
+  useTitle('Writing practice');
+  const settings = useSettings();
+  if (settings === undefined) return <Loading what="the form" />;
+  if (!settings?.freePractice) return <FreePracticeOff heading="Writing practice" skill="writing" />;
+  return <WritingForm />;
+}
+
+function WritingForm() {
   const { task, chooseTask, prompt, setPrompt } = useTaskPrompt(samplePrompts, 'task2');
   const [text, setText] = useState('');
-  const [mode, setMode] = useState<Mode>('auto');
   const { error, busy, send } = useSubmitAnswer();
   // One key per draft: a double click or a retry after a lost answer cannot submit it twice.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
-  const count = useMemo(() => words(text).length, [text]);
-  const minimum = wordMinimum[task];
 
   const submit = (event: Event) => {
     event.preventDefault();
-    void send({ json: { skill: 'writing', task, prompt, text, mode } }, idempotencyKey);
+    void send({ json: { skill: 'writing', task, prompt, text } }, idempotencyKey);
   };
 
   return (
     <section>
-      <h1>New writing task</h1>
+      <h1>Writing practice</h1>
+      <p class="muted">Practise with a prompt of your own. For the exam’s own tasks, see <a href={`${base}/tasks`}>Practice tasks</a>.</p>
       <form onSubmit={submit} class="stack">
         <ProblemAlert error={error} />
         <Choices
@@ -46,20 +55,7 @@ export function WritingPage() {
         />
         <label for="prompt">Prompt</label>
         <textarea id="prompt" rows={3} required maxLength={4000} value={prompt} onInput={(e) => setPrompt(e.currentTarget.value)} />
-        <label for="essay">Your answer</label>
-        <textarea
-          id="essay"
-          rows={16}
-          required
-          maxLength={20000}
-          aria-describedby="word-count"
-          value={text}
-          onInput={(e) => setText(e.currentTarget.value)}
-        />
-        <p id="word-count" class={count >= minimum ? 'ok' : 'short'}>
-          {count} / {minimum} words{count < minimum ? ` · ${minimum - count} more to reach the minimum` : ' · minimum reached'}
-        </p>
-        <Choices legend="Grading" name="mode" options={['auto', 'hybrid', 'human'] as const} value={mode} onChange={setMode} />
+        <EssayField task={task} text={text} onText={setText} ids={{ essay: 'essay', count: 'word-count' }} />
         <button type="submit" disabled={busy || text.trim() === ''}>
           {busy ? 'Submitting…' : 'Submit for grading'}
         </button>
