@@ -1,9 +1,10 @@
 // Activities of the human-review step. Each is safe to retry: review tasks are unique per
 // submission, results unique per (submission, source), status moves idempotent.
-import type { ReviewPriority } from '../src/domain/routing.ts';
+import { priorityFor, type ReviewPriority } from '../src/domain/routing.ts';
 import { criteriaFor, levelFor, overallScore, type Skill } from '../src/domain/scores.ts';
 import { gradingDuration, reviewEscalations, reviewWait, slaBreaches } from '../src/lib/metrics.ts';
-import type { PrismaClient } from '../src/lib/prisma.ts';
+import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
+import { looksLikeInjection } from '../src/scoring/injection.ts';
 import { appendEvent, transition } from '../src/submissions/submission.repository.ts';
 import type { ReviewDecision, ScoreDraft } from '../src/grading/contract.ts';
 import { resultRows } from './persistence.activities.ts';
@@ -23,25 +24,52 @@ export interface OpenReviewInput {
   note?: string;
 }
 
+export interface OpenedReview {
+  reviewId: string;
+  reasons: string[];
+  priority: ReviewPriority;
+}
+
+/**
+ * Whether the stored essay or transcript, or a free-practice prompt (the student's own), tries to
+ * instruct the grader: the detector every scorer uses.
+ */
+async function steers(tx: Prisma.TransactionClient, submissionId: string): Promise<boolean> {
+  const s = await tx.submission.findUnique({
+    where: { id: submissionId },
+    select: { text: true, prompt: true, examTaskId: true, transcript: { select: { text: true } } },
+  });
+  if (!s) return false;
+  const studentWrote = [s.text ?? s.transcript?.text, s.examTaskId === null ? s.prompt : undefined];
+  return studentWrote.some((text) => text !== undefined && looksLikeInjection(text));
+}
+
 export function createReviewActivities({ prisma }: ReviewDeps) {
   return {
-    async openReview(submissionId: string, input: OpenReviewInput): Promise<{ reviewId: string }> {
+    /**
+     * Opens the review (once). A response no scorer read (human mode, or scoring failed) is
+     * screened here, so a steering attempt reaches the grader flagged, at high priority, in every
+     * mode. Answers the reasons and priority the review opened with.
+     */
+    async openReview(submissionId: string, input: OpenReviewInput): Promise<OpenedReview> {
       return asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
-          const existing = await tx.reviewTask.findUnique({ where: { submissionId }, select: { id: true } });
-          if (existing) return { reviewId: existing.id };
+          const existing = await tx.reviewTask.findUnique({ where: { submissionId }, select: { id: true, reasons: true, priority: true } });
+          if (existing) return { reviewId: existing.id, reasons: existing.reasons, priority: existing.priority };
+          const reasons = input.reasons.includes('prompt_injection') || !(await steers(tx, submissionId)) ? input.reasons : [...input.reasons, 'prompt_injection'];
+          const priority = reasons === input.reasons ? input.priority : priorityFor(reasons);
           if (input.draft) {
             await tx.gradingResult.create({
-              data: { ...resultRows(submissionId, input.draft, { isFinal: false, reasons: input.reasons }) },
+              data: { ...resultRows(submissionId, input.draft, { isFinal: false, reasons }) },
             });
           }
           const review = await tx.reviewTask.create({
-            data: { submissionId, priority: input.priority, reasons: input.reasons, note: input.note?.slice(0, 2000), dueAt: new Date(input.dueAt) },
+            data: { submissionId, priority, reasons, note: input.note?.slice(0, 2000), dueAt: new Date(input.dueAt) },
           });
           await transition(tx, submissionId, 'review_pending', {
-            eventData: { reviewId: review.id, priority: input.priority, reasons: input.reasons, ...(input.note ? { note: input.note } : {}) },
+            eventData: { reviewId: review.id, priority, reasons, ...(input.note ? { note: input.note } : {}) },
           });
-          return { reviewId: review.id };
+          return { reviewId: review.id, reasons, priority };
         }),
       );
     },

@@ -3,6 +3,7 @@ import { levelFor, overallScore, type SpeakingTask, type WritingTask } from '../
 import type { PrismaClient } from '../src/lib/prisma.ts';
 import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { offlineOverallOf, offlineProvider } from '../src/scoring/baseline-scorer.ts';
+import { looksLikeInjection } from '../src/scoring/injection.ts';
 import type { Scorer, ScoringOutcome } from '../src/scoring/scorer.ts';
 import { fluencyOf } from '../src/speech/transcripts.ts';
 import { failureTypes, type ScoreDraft } from '../src/grading/contract.ts';
@@ -21,6 +22,12 @@ export function promptAsAsked(prompt: string, questions: readonly string[]): str
   return [prompt, ...questions.map((q) => `- ${q}`)].join('\n');
 }
 
+/** A student's own prompt can carry instructions to the grader as well as their answer can. */
+function screenedPrompt(outcome: ScoringOutcome, prompt: string, trusted: boolean): ScoringOutcome {
+  if (trusted || outcome.signals.flags.includes('prompt_injection') || !looksLikeInjection(prompt)) return outcome;
+  return { ...outcome, signals: { ...outcome.signals, flags: ['prompt_injection', ...outcome.signals.flags] } };
+}
+
 export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps) {
   /**
    * The scorer's outcome for the stored response (essay, or transcript of a speaking answer).
@@ -36,6 +43,8 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
       examTask: { select: { questions: true } },
     });
     const prompt = promptAsAsked(submission.prompt, submission.examTask?.questions ?? []);
+    // Staff wrote a bank task's prompt; a free-practice prompt is the student's own.
+    const promptTrusted = submission.examTask !== null;
     if (submission.skill === 'speaking') {
       const transcript = submission.transcript;
       if (!transcript) throw ApplicationFailure.nonRetryable('the answer has no transcript to score', failureTypes.unscorable);
@@ -43,17 +52,18 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
         scorer.scoreSpeaking({
           task: submission.task as SpeakingTask,
           prompt,
+          promptTrusted,
           transcript: transcript.text,
           fluency: fluencyOf(transcript),
           transcriptionConfidence: transcript.confidence,
           transcriptionProvider: transcript.provider,
         }),
       );
-      return { outcome };
+      return { outcome: screenedPrompt(outcome, prompt, promptTrusted) };
     }
     if (submission.text === null) throw ApplicationFailure.nonRetryable('the submission has no text to score', failureTypes.unscorable);
-    const response = { task: submission.task as WritingTask, prompt, text: submission.text };
-    const outcome = await callProvider(scorer.provider, breaker, () => scorer.scoreWriting(response));
+    const response = { task: submission.task as WritingTask, prompt, promptTrusted, text: submission.text };
+    const outcome = screenedPrompt(await callProvider(scorer.provider, breaker, () => scorer.scoreWriting(response)), prompt, promptTrusted);
     return scorer.provider === offlineProvider ? { outcome } : { outcome, offlineOverall: offlineOverallOf(response) };
   }
 

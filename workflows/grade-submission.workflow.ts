@@ -89,8 +89,10 @@ async function awaitReview(g: Grading, routedReasons: string[], draft: ScoreDraf
   const reasons = g.state.slaBreached ? [...routedReasons, 'sla_breached'] : routedReasons;
   const priority = priorityFor(reasons);
   const dueAt = new Date(Date.now() + policy.reviewDueSeconds * 1000).toISOString();
-  const { reviewId } = await g.store.openReview(submissionId, { reasons, priority, dueAt, draft: draft ?? null, ...(failure ? { note: failure.reason } : {}) });
-  g.openedReview({ reviewId, priority, reasons, dueAt, escalated: false });
+  const opened = await g.store.openReview(submissionId, { reasons, priority, dueAt, draft: draft ?? null, ...(failure ? { note: failure.reason } : {}) });
+  // The review may open with more reasons than routing gave (a response screened for steering);
+  // a history recorded before reviews answered their reasons keeps the routed ones.
+  g.openedReview({ reviewId: opened.reviewId, priority: opened.priority ?? priority, reasons: opened.reasons ?? reasons, dueAt, escalated: false });
   if (!(await condition(() => g.decision() !== undefined, policy.reviewDueSeconds * 1000))) {
     await g.escalate('review_overdue');
     await condition(() => g.decision() !== undefined);

@@ -166,8 +166,8 @@ export class LlmScorer implements Scorer {
     const out = await this.assess(
       'vstep_writing_assessment',
       writingCriteria,
-      writingSystemPrompt(response.task, response.prompt),
-      writingUserMessage(response.text, fence),
+      writingSystemPrompt(response.task, response.prompt, response.promptTrusted === true),
+      writingUserMessage(response.text, fence, response.promptTrusted ? undefined : response.prompt),
     );
     return this.outcome(out, response.text, wordMinimum[response.task], out.criteria, out.overallFeedback, `${writingRubricVersion}+${writingPromptVersion}`);
   }
@@ -177,8 +177,8 @@ export class LlmScorer implements Scorer {
     const out = await this.assess(
       'vstep_speaking_assessment',
       transcriptCriteria,
-      speakingSystemPrompt(response.task, response.prompt),
-      speakingUserMessage(response.transcript, response.fluency, fence),
+      speakingSystemPrompt(response.task, response.prompt, response.promptTrusted === true),
+      speakingUserMessage(response.transcript, response.fluency, fence, response.promptTrusted ? undefined : response.prompt),
     );
     const criteria = {
       ...out.criteria,

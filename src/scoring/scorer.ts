@@ -7,6 +7,8 @@ import type { FluencyMeasures } from '../speech/fluency.ts';
 export interface WritingResponse {
   task: WritingTask;
   prompt: string;
+  /** True when staff wrote the prompt (a bank task); a student's own practice prompt is untrusted. */
+  promptTrusted?: boolean;
   text: string;
 }
 
@@ -14,6 +16,8 @@ export interface WritingResponse {
 export interface SpeakingResponse {
   task: SpeakingTask;
   prompt: string;
+  /** True when staff wrote the prompt (a bank task); a student's own practice prompt is untrusted. */
+  promptTrusted?: boolean;
   transcript: string;
   fluency: FluencyMeasures;
   /** 0-1, from the recogniser; the only evidence about pronunciation a transcript offers. */

@@ -152,6 +152,15 @@ describe('GradeSubmission routing', () => {
     expect(output.source).toBe('ai');
   });
 
+  it('when opening a human-mode review finds a steering response, then the workflow holds the review at high priority with that reason', async () => {
+    const { output } = await grade({ skill: 'writing', mode: 'human', steers: true }, async (handle, decision) => {
+      const state = await stateWhen(handle, (s) => s.phase === 'awaiting_review', 'awaiting review');
+      expect(state.review).toMatchObject({ reasons: ['human_mode', 'prompt_injection'], priority: 'high' });
+      return handle.executeUpdate(completeReviewUpdate, { args: [decision] });
+    });
+    expect(output).toMatchObject({ status: 'completed', source: 'human' });
+  });
+
   it.each(['writing', 'speaking'] as const)('when an auto-mode %s draft tries to instruct the grader, then it is not final: a person reviews it at high priority', async (skill) => {
     const { opened, output } = await grade({ skill, mode: 'auto', draft: { confidence: 0.99, flags: ['prompt_injection'] } }, review);
     expect(opened).toMatchObject({ reasons: ['prompt_injection'], priority: 'high' });

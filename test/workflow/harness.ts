@@ -39,6 +39,8 @@ export interface Scenario {
   policy?: Partial<GradingPolicy>;
   /** Seconds from start to the SLA deadline. */
   slaSeconds?: number;
+  /** The stored response tries to instruct the grader: opening the review finds it. */
+  steers?: boolean;
 }
 
 export interface Call {
@@ -107,7 +109,11 @@ export function stubActivities(scenario: Scenario, calls: Call[]): GradingActivi
     }),
     completeWithResult: record('completeWithResult', async () => undefined),
     markFailed: record('markFailed', async () => undefined),
-    openReview: record('openReview', async (_id: string, _input: OpenReviewInput) => ({ reviewId: randomUUID() })),
+    openReview: record('openReview', async (_id: string, input: OpenReviewInput) =>
+      scenario.steers
+        ? { reviewId: randomUUID(), reasons: [...input.reasons, 'prompt_injection'], priority: 'high' as const }
+        : { reviewId: randomUUID(), reasons: input.reasons, priority: input.priority },
+    ),
     escalateReview: record('escalateReview', async () => undefined),
     recordSlaBreach: record('recordSlaBreach', async () => undefined),
     completeReview: record('completeReview', async (_id: string, d: ReviewDecision) => ({ overall: overallScore(d.criteria) })),
