@@ -71,12 +71,13 @@ export function createAttemptService(prisma: PrismaClient) {
 
   /**
    * Starts a candidate's attempt at a sitting: only while it is open, once unless it allows
-   * retakes (the sitting row is locked, so two concurrent starts cannot both pass), and due at
-   * the close or sooner with a time limit.
+   * retakes (a lock per candidate and sitting, so two concurrent starts cannot both pass), and
+   * due at the close or sooner with a time limit.
    */
   async function startSitting(student: Principal, sittingId: string) {
     return prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM sittings WHERE id = ${sittingId}::uuid FOR UPDATE`;
+      // One start at a time per candidate and sitting; candidates do not wait for each other.
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`sitting-attempt:${sittingId}:${student.id}`}))`;
       const sitting = await tx.sitting.findUnique({ where: { id: sittingId } });
       if (!sitting || !openTo(sitting, student.id)) throw new NotFoundError('No sitting with this id is open to you.');
       const now = new Date();

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { skills } from '../domain/scores.ts';
 import { someText } from '../lib/http/validate.ts';
-import { instantSchema, taskSchema } from '../submissions/submission.schemas.ts';
+import { instantInput, instantSchema, taskSchema } from '../submissions/submission.schemas.ts';
 
-const instantIn = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-01-31T09:00:00Z' }).transform((s) => new Date(s));
 
 export const createSittingSchema = z
   .strictObject({
@@ -15,8 +14,8 @@ export const createSittingSchema = z
       .refine((ids) => new Set(ids.map((id) => id.toLowerCase())).size === ids.length, 'must not name a task twice')
       .meta({ uniqueItems: true } as Record<string, unknown>)
       .describe('The test form: published tasks, in the order candidates answer them (a writing paper: Task 1, Task 2; speaking: Parts 1-3).'),
-    opensAt: instantIn,
-    closesAt: instantIn,
+    opensAt: instantInput,
+    closesAt: instantInput,
     durationMinutes: z.number().int().min(1).max(24 * 60).optional().describe("Each candidate's time from starting their attempt (never past closesAt)."),
     studentIds: z.array(z.uuid('must be a UUID')).max(10_000).optional().describe('The students it is open to; left out: every student.'),
     allowRetakes: z.boolean().default(false).describe('May a candidate start more than one attempt?'),
@@ -40,8 +39,8 @@ const formTask = z.strictObject({
   skill: z.enum(skills),
   task: taskSchema,
   title: z.string(),
-  prompt: z.string(),
-  questions: z.array(z.string()),
+  prompt: z.string().optional().describe('Left out for students until the sitting opens.'),
+  questions: z.array(z.string()).optional().describe('Left out for students until the sitting opens.'),
 });
 
 const candidateAttempt = z.strictObject({

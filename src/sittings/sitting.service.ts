@@ -24,9 +24,26 @@ export function openTo(sitting: { studentIds: string[] }, studentId: string): bo
   return sitting.studentIds.length === 0 || sitting.studentIds.includes(studentId);
 }
 
+/** When a candidate's time is up: their own limit, else the sitting's close. */
+export function dueOf(attempt: { dueAt: Date | null }, sitting: { closesAt: Date }): Date {
+  return attempt.dueAt ?? sitting.closesAt;
+}
+
+/** The sittings a student may sit: for them by name, or for every student. */
+export const sittingsFor = (studentId: string): Prisma.SittingWhereInput => ({ OR: [{ studentIds: { isEmpty: true } }, { studentIds: { has: studentId } }] });
+
+/**
+ * A student's tasks still to be sat: those of sittings for them that have not closed. They are
+ * answered in the sitting only, never as practice (a candidate could otherwise try an answer out
+ * first), and students do not see them in the bank.
+ */
+export const inSittingAhead = (studentId: string, now: Date): Prisma.ExamTaskWhereInput => ({
+  sittingTasks: { some: { sitting: { AND: [sittingsFor(studentId), { closesAt: { gt: now } }] } } },
+});
+
 /** Sittings a viewer may see: staff all; a student those open to them. */
 function visibleTo(viewer: Principal): Prisma.SittingWhereInput {
-  return viewer.role === 'student' ? { OR: [{ studentIds: { isEmpty: true } }, { studentIds: { has: viewer.id } }] } : {};
+  return viewer.role === 'student' ? sittingsFor(viewer.id) : {};
 }
 
 function stateFilter(state: SittingState | undefined, now: Date): Prisma.SittingWhereInput {
@@ -43,22 +60,31 @@ function stateFilter(state: SittingState | undefined, now: Date): Prisma.Sitting
 }
 
 export function presentSitting(s: SittingRecord, viewer: { staff: boolean }, attempts: AttemptRow[] = []): SittingView {
+  const state = sittingState(s);
+  // Candidates read the paper once the sitting opens, not before.
+  const paperShown = viewer.staff || state !== 'upcoming';
   return {
     id: s.id,
     title: s.title,
-    tasks: s.tasks.map(({ examTask: t }) => ({ id: t.id, skill: t.skill, task: t.task, title: t.title, prompt: t.prompt, questions: t.questions })),
+    tasks: s.tasks.map(({ examTask: t }) => ({
+      id: t.id,
+      skill: t.skill,
+      task: t.task,
+      title: t.title,
+      ...(paperShown ? { prompt: t.prompt, questions: t.questions } : {}),
+    })),
     opensAt: s.opensAt.toISOString(),
     closesAt: s.closesAt.toISOString(),
     durationMinutes: s.durationMinutes,
     allowRetakes: s.allowRetakes,
-    state: sittingState(s),
+    state,
     ...(viewer.staff
       ? { studentIds: s.studentIds }
       : {
           attempts: attempts.map((a) => ({
             id: a.id,
             startedAt: a.createdAt.toISOString(),
-            dueAt: (a.dueAt ?? s.closesAt).toISOString(),
+            dueAt: dueOf(a, s).toISOString(),
             links: { self: `/attempts/${a.id}` },
           })),
         }),

@@ -6,6 +6,7 @@ import type { Config } from '../config/env.ts';
 import type { GradingMode, Skill, Task } from '../domain/scores.ts';
 import { ConflictError, ValidationError } from '../lib/http/errors.ts';
 import type { Prisma } from '../lib/prisma.ts';
+import { dueOf, sittingsFor } from '../sittings/sitting.service.ts';
 
 export interface AnswerRequest {
   skill: Skill;
@@ -45,7 +46,7 @@ async function sittingOf(tx: Prisma.TransactionClient, config: Config, studentId
   if (!attempt) throw invalid('attemptId', 'is not an attempt of yours');
   const sitting = attempt.sitting;
   if (!sitting) return { sitting: null, late: false };
-  const due = attempt.dueAt ?? sitting.closesAt;
+  const due = dueOf(attempt, sitting);
   const acceptedUntil = new Date(due.getTime() + config.exams.graceSeconds * 1000);
   if (receivedAt > acceptedUntil) {
     const what = due < sitting.closesAt ? 'Your time for this sitting ran out' : 'This sitting closed';
@@ -74,6 +75,14 @@ export async function resolveAnswer(
   // A sitting keeps the form it was set with; outside one, an archived task is out of use.
   if (task.status === 'archived' && !sitting) throw invalid('taskId', 'was archived and takes no more answers');
   if (task.skill !== answer.skill) throw invalid('taskId', `is a ${task.skill} task: ${sendAs[task.skill]}`);
+  if (!sitting) {
+    const ahead = await tx.sitting.findFirst({
+      where: { AND: [sittingsFor(studentId), { closesAt: { gt: receivedAt } }, { tasks: { some: { examTaskId: taskId } } }] },
+      select: { title: true, closesAt: true },
+      orderBy: { closesAt: 'asc' },
+    });
+    if (ahead) throw new ConflictError(`This task is part of the sitting "${ahead.title}", yours to sit until ${ahead.closesAt.toISOString()}: answer it in your attempt there.`);
+  }
   const { id, title, version, questions, graderNotes } = task;
   return { task: task.task, prompt: task.prompt, mode: task.mode, examTaskId: id, examTask: { id, title, version, questions, graderNotes }, late };
 }

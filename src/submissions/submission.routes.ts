@@ -98,11 +98,6 @@ export const submissionRoutes = [
       },
     ],
     before: ({ config, limiter, audioStore }) => [
-      // A sitting's deadline is judged by when the answer arrived, not when its upload finished.
-      (_req, res, next) => {
-        res.locals.receivedAt = new Date();
-        next();
-      },
       rateLimit(limiter, 'submissions', config.rateLimits.windowSeconds, (req, res) => [
         { scope: 'account', id: res.locals.principal?.id, limit: config.rateLimits.submissionsPerAccount },
         { scope: 'ip', id: req.ip, limit: config.rateLimits.submissionsPerIp },
@@ -118,7 +113,9 @@ export const submissionRoutes = [
     handler: async (_input, { req, res, deps, reply }) => {
       const student = principalOf(res.locals).id;
       const upload = res.locals.audio as ReceivedAudio | undefined;
-      const receivedAt = res.locals.receivedAt as Date;
+      // A sitting's deadline is judged by when the whole answer has arrived (a recording too): an
+      // upload trickled in slowly gets no extra time. The grace period covers a normal upload.
+      const receivedAt = new Date();
       if (upload) return accepted(res, reply, await deps.service.createSpeaking(student, upload, res.locals.requestId, idempotencyKeyOf(req), receivedAt));
       if (req.is('application/json')) {
         const parsed = parseAnswer('writing', jsonBody(req), deps.config.exams.freePrompts);

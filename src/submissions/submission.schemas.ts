@@ -72,7 +72,9 @@ export function parseAnswer<T extends 'writing' | 'speaking'>(
 
 export const submissionIdParams = z.object({ id: z.uuid('must be a UUID') });
 
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }).transform((s) => new Date(s));
+/** An instant in a request: an ISO 8601 date-time with its offset, read as a Date. */
+export const instantInput = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-01-31T00:00:00Z' }).transform((s) => new Date(s));
+const instant = instantInput;
 
 /**
  * Pagination cursor: the (createdAt, id) of the last item returned, as epoch milliseconds and the

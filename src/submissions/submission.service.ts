@@ -9,6 +9,7 @@ import { BadRequestError, ConflictError } from '../lib/http/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import type { AudioStore } from '../storage/audio-store.ts';
+import { dueOf } from '../sittings/sitting.service.ts';
 import { mayDelete, visibleTo } from './submission.access.ts';
 import { createSubmissionIntake } from './submission.intake.ts';
 import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
@@ -83,8 +84,8 @@ export function createSubmissionService({
       if (!submission || !mayDelete(viewer, submission)) return false;
       // A sitting's answers stand once the candidate's time is up: no deleting to answer again.
       const sitting = submission.attempt?.sitting;
-      const due = submission.attempt?.dueAt ?? sitting?.closesAt;
-      if (viewer.role === 'student' && sitting && due && due <= new Date()) {
+      const due = sitting && dueOf(submission.attempt!, sitting);
+      if (viewer.role === 'student' && due && due <= new Date()) {
         throw new ConflictError(`This answer belongs to a sitting that closed for you at ${due.toISOString()}; it can no longer be deleted.`);
       }
       await prisma.submission.delete({ where: { id } });

@@ -83,10 +83,18 @@ export const seedTasks: readonly SeedTask[] = [
 
 export const seedSittingId = '5eed0000-0000-4000-8000-0000000000f1';
 
-/** Adds the sample bank and sitting unless they are there already. True when it added them. */
+const day = 86_400_000;
+
+/**
+ * Adds the sample bank and sitting unless they are there already; a sample sitting that has
+ * closed, or soon will, is kept open another 30 days. True when it added them.
+ */
 export async function seedExamContent(prisma: PrismaClient, config: Config, now = new Date()): Promise<boolean> {
   if (config.env !== 'local') throw new Error(`sample exam content is for APP_ENV=local only, not ${config.env}`);
-  if (await prisma.examTask.findUnique({ where: { id: seedTasks[0]!.id }, select: { id: true } })) return false;
+  if (await prisma.examTask.findUnique({ where: { id: seedTasks[0]!.id }, select: { id: true } })) {
+    await prisma.sitting.updateMany({ where: { id: seedSittingId, closesAt: { lt: new Date(now.getTime() + 7 * day) } }, data: { closesAt: new Date(now.getTime() + 30 * day) } });
+    return false;
+  }
   const admin = await prisma.user.findFirst({ where: { role: 'admin' }, orderBy: { createdAt: 'asc' }, select: { id: true } });
   await prisma.$transaction(async (tx) => {
     for (const t of seedTasks) {
@@ -113,7 +121,7 @@ export async function seedExamContent(prisma: PrismaClient, config: Config, now 
         id: seedSittingId,
         title: 'Mock VSTEP: writing and speaking',
         opensAt: now,
-        closesAt: new Date(now.getTime() + 30 * 86_400_000),
+        closesAt: new Date(now.getTime() + 30 * day),
         durationMinutes: 120,
         allowRetakes: true,
         createdById: admin?.id ?? null,

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/access-tokens.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '../lib/http/errors.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
+import { inSittingAhead } from '../sittings/sitting.service.ts';
 import { cursorCodec } from '../submissions/submission.schemas.ts';
 import type { CreateTask, ExamTaskView, TaskListQuery, UpdateTask } from './task.schemas.ts';
 
@@ -38,42 +39,48 @@ const frozen = (t: ExamTask) =>
     `This task is ${t.status}: its wording and policy are frozen so that every answer names what it answered. POST /admin/tasks/${t.id}/versions makes an editable next version.`,
   );
 
-function changesOf(body: UpdateTask): Prisma.ExamTaskUpdateInput {
-  return {
-    title: body.title,
-    prompt: body.prompt,
-    questions: body.questions,
-    graderNotes: body.graderNotes,
-    mode: body.policy?.mode,
-    secondMarkingRate: body.policy?.secondMarkingRate,
-    feedbackLanguage: body.policy?.feedbackLanguage,
-  };
+type Content = Pick<ExamTask, 'skill' | 'task' | 'title' | 'prompt' | 'questions' | 'graderNotes' | 'mode' | 'secondMarkingRate' | 'feedbackLanguage'>;
+
+/** A task's wording and policy: what a new version copies, and what freezes on publishing. */
+const contentOf = ({ skill, task, title, prompt, questions, graderNotes, mode, secondMarkingRate, feedbackLanguage }: Content): Content => ({
+  skill,
+  task,
+  title,
+  prompt,
+  questions,
+  graderNotes,
+  mode,
+  secondMarkingRate,
+  feedbackLanguage,
+});
+
+/** The fields an edit names (the policy's flattened), and only those. */
+function changesOf({ policy, ...content }: UpdateTask): Partial<Content> {
+  return Object.fromEntries(Object.entries({ ...content, ...policy }).filter(([, value]) => value !== undefined));
+}
+
+/** What students may see of the bank: published tasks, less those of sittings still ahead of them. */
+function forStudents(viewer: Principal): Prisma.ExamTaskWhereInput {
+  return viewer.role === 'student' ? { status: 'published', NOT: inSittingAhead(viewer.id, new Date()) } : {};
 }
 
 export function createTaskService(prisma: PrismaClient) {
-  /** Locks the task row so concurrent edits and lifecycle moves are serial. */
+  /**
+   * Locks every version of the task's family, so edits, new versions and lifecycle moves of one
+   * task are serial (one draft and one published version at a time).
+   */
   async function locked(tx: Prisma.TransactionClient, id: string): Promise<ExamTask> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM exam_tasks WHERE id = ${id}::uuid FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM exam_tasks WHERE family_id = (SELECT family_id FROM exam_tasks WHERE id = ${id}::uuid) ORDER BY id FOR UPDATE`;
     if (rows.length === 0) throw new NotFoundError('No task with this id.');
     return tx.examTask.findUniqueOrThrow({ where: { id } });
   }
 
   return {
     async create(author: Principal, body: CreateTask): Promise<ExamTask> {
+      const { policy, ...content } = body;
       return prisma.examTask.create({
-        data: {
-          familyId: randomUUID(),
-          skill: body.skill,
-          task: body.task,
-          title: body.title,
-          prompt: body.prompt,
-          questions: body.questions,
-          graderNotes: body.graderNotes ?? null,
-          mode: body.policy.mode,
-          secondMarkingRate: body.policy.secondMarkingRate,
-          feedbackLanguage: body.policy.feedbackLanguage,
-          createdById: author.id,
-        },
+        data: { ...contentOf({ ...content, graderNotes: content.graderNotes ?? null, ...policy }), familyId: randomUUID(), createdById: author.id },
       });
     },
 
@@ -93,24 +100,9 @@ export function createTaskService(prisma: PrismaClient) {
         const pending = await tx.examTask.findFirst({ where: { familyId: from.familyId, status: 'draft' }, select: { id: true, version: true } });
         if (pending) throw new ConflictError(`Version ${pending.version} of this task (${pending.id}) is still a draft: edit that one, or publish it first.`);
         const latest = await tx.examTask.findFirstOrThrow({ where: { familyId: from.familyId }, orderBy: { version: 'desc' }, select: { version: true } });
-        const draft = await tx.examTask.create({
-          data: {
-            familyId: from.familyId,
-            version: latest.version + 1,
-            previousVersionId: from.id,
-            skill: from.skill,
-            task: from.task,
-            title: from.title,
-            prompt: from.prompt,
-            questions: from.questions,
-            graderNotes: from.graderNotes,
-            mode: from.mode,
-            secondMarkingRate: from.secondMarkingRate,
-            feedbackLanguage: from.feedbackLanguage,
-            createdById: author.id,
-          },
+        return tx.examTask.create({
+          data: { ...contentOf({ ...from, ...changesOf(changes) }), familyId: from.familyId, version: latest.version + 1, previousVersionId: from.id, createdById: author.id },
         });
-        return tx.examTask.update({ where: { id: draft.id }, data: changesOf(changes) });
       });
     },
 
@@ -135,9 +127,9 @@ export function createTaskService(prisma: PrismaClient) {
       });
     },
 
-    /** A task as `viewer` may see it: students only published ones (others are missing). */
+    /** A task as `viewer` may see it: students only published ones not waiting in a sitting of theirs (others are missing). */
     async get(id: string, viewer: Principal): Promise<ExamTask | null> {
-      return prisma.examTask.findFirst({ where: { id, ...(viewer.role === 'student' ? { status: 'published' } : {}) } });
+      return prisma.examTask.findFirst({ where: { AND: [{ id }, forStudents(viewer)] } });
     },
 
     async list(viewer: Principal, { limit, cursor, skill, task, status }: TaskListQuery) {
@@ -150,6 +142,7 @@ export function createTaskService(prisma: PrismaClient) {
         where: {
           AND: [
             { skill, task, status: visibleStatus },
+            forStudents(viewer),
             after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
           ],
         },

@@ -100,17 +100,26 @@ ALTER TABLE "sitting_tasks" ADD CONSTRAINT "sitting_tasks_sitting_id_fkey" FOREI
 -- AddForeignKey
 ALTER TABLE "sitting_tasks" ADD CONSTRAINT "sitting_tasks_exam_task_id_fkey" FOREIGN KEY ("exam_task_id") REFERENCES "exam_tasks"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
--- A task that left draft is frozen: its wording and marking policy never change again (an edit
--- is a new version), and it only moves forward, draft -> published -> archived.
+-- A task that left draft is frozen: its wording, marking policy and history never change again
+-- (an edit is a new version), it only moves forward, draft -> published -> archived, and it is
+-- never deleted (answers and sittings name it).
 CREATE FUNCTION exam_tasks_frozen() RETURNS trigger AS $$
 BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF OLD.status <> 'draft' THEN
+      RAISE EXCEPTION 'exam task % is %: it cannot be deleted', OLD.id, OLD.status USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN OLD;
+  END IF;
   IF OLD.status <> 'draft' AND (
     NEW.skill IS DISTINCT FROM OLD.skill OR NEW.task IS DISTINCT FROM OLD.task OR
     NEW.title IS DISTINCT FROM OLD.title OR NEW.prompt IS DISTINCT FROM OLD.prompt OR
     NEW.questions IS DISTINCT FROM OLD.questions OR NEW.grader_notes IS DISTINCT FROM OLD.grader_notes OR
     NEW.mode IS DISTINCT FROM OLD.mode OR NEW.second_marking_rate IS DISTINCT FROM OLD.second_marking_rate OR
     NEW.feedback_language IS DISTINCT FROM OLD.feedback_language OR
-    NEW.family_id IS DISTINCT FROM OLD.family_id OR NEW.version IS DISTINCT FROM OLD.version
+    NEW.family_id IS DISTINCT FROM OLD.family_id OR NEW.version IS DISTINCT FROM OLD.version OR
+    NEW.previous_version_id IS DISTINCT FROM OLD.previous_version_id OR NEW.published_at IS DISTINCT FROM OLD.published_at OR
+    (OLD.status = 'archived' AND NEW.archived_at IS DISTINCT FROM OLD.archived_at)
   ) THEN
     RAISE EXCEPTION 'exam task % is %: its content and policy are frozen', OLD.id, OLD.status USING ERRCODE = 'check_violation';
   END IF;
@@ -121,4 +130,4 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql;
 
-CREATE TRIGGER exam_tasks_frozen BEFORE UPDATE ON "exam_tasks" FOR EACH ROW EXECUTE FUNCTION exam_tasks_frozen();
+CREATE TRIGGER exam_tasks_frozen BEFORE UPDATE OR DELETE ON "exam_tasks" FOR EACH ROW EXECUTE FUNCTION exam_tasks_frozen();

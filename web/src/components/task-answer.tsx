@@ -13,8 +13,9 @@ import { Notice, ProblemAlert } from './ui.tsx';
 
 interface Readable {
   task: Task;
-  prompt: string;
-  questions: string[];
+  /** Left out by the API until the task's sitting opens. */
+  prompt?: string;
+  questions?: string[];
 }
 
 /** The prompt with its line breaks, and the questions (Part 2: the options) as a list. */
@@ -22,18 +23,20 @@ export function TaskPrompt({ task }: { task: Readable }) {
   const listId = useId();
   const options = task.task === 'part2';
   const List = options ? 'ul' : 'ol';
+  if (task.prompt === undefined) return <p class="muted">The prompt is shown when the sitting opens.</p>;
+  const questions = task.questions ?? [];
   return (
     <div class="task-prompt">
       <p class="prompt-text" data-testid="prompt">
         {task.prompt}
       </p>
-      {task.questions.length > 0 && (
+      {questions.length > 0 && (
         <>
           <p id={listId} class="list-heading">
             {options ? 'Options' : 'Questions'}
           </p>
           <List class="questions" aria-labelledby={listId} data-testid="questions">
-            {task.questions.map((q, i) => (
+            {questions.map((q, i) => (
               <li key={i}>{q}</li>
             ))}
           </List>

@@ -1161,8 +1161,10 @@ export type components = {
             tasks: {
                 /** Format: uuid */
                 id: string;
-                prompt: string;
-                questions: string[];
+                /** @description Left out for students until the sitting opens. */
+                prompt?: string;
+                /** @description Left out for students until the sitting opens. */
+                questions?: string[];
                 /** @enum {string} */
                 skill: "writing" | "speaking";
                 /** @enum {string} */

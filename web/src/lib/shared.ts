@@ -1,4 +1,5 @@
 // The platform's own rules, shared with the server so the console computes exactly what it does:
-// the VSTEP overall (mean of criteria on the 0.5 grid, ties up), the level, word counts.
-export { criteriaFor, levelFor, overallScore, wordMinimum, isValidScore } from '../../../src/domain/scores.ts';
+// the VSTEP overall (mean of criteria on the 0.5 grid, ties up), the level, word counts, the
+// parts of each skill.
+export { criteriaFor, levelFor, overallScore, wordMinimum, isValidScore, tasks as allParts, tasksOf as partsOf } from '../../../src/domain/scores.ts';
 export { words } from '../../../src/scoring/text-features.ts';

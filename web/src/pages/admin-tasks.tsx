@@ -8,10 +8,8 @@ import { FilterSelect, Loading, Notice, ProblemAlert } from '../components/ui.ts
 import { api, type ApiError } from '../lib/api.ts';
 import { dateTime, label, percent } from '../lib/format.ts';
 import { asApiError, usePages, useTitle } from '../lib/hooks.ts';
+import { allParts, partsOf } from '../lib/shared.ts';
 import type { ExamTask, ExamTaskPage, FeedbackLanguage, Mode, Skill, Task } from '../lib/types.ts';
-import { partsOf } from './tasks.tsx';
-
-const allParts = [...partsOf.writing, ...partsOf.speaking];
 
 /** Questions typed one per line: blank lines dropped. */
 const linesOf = (text: string): string[] =>

@@ -3,14 +3,12 @@
 import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { TaskAnswerForm, TaskPrompt } from '../components/task-answer.tsx';
-import { Loading, ProblemAlert } from '../components/ui.tsx';
+import { FilterSelect, Loading, ProblemAlert } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { label } from '../lib/format.ts';
 import { useLoad, usePages, useTitle } from '../lib/hooks.ts';
 import { base } from '../lib/session.ts';
 import type { ExamTask, ExamTaskPage } from '../lib/types.ts';
-
-export const partsOf = { writing: ['task1', 'task2'], speaking: ['part1', 'part2', 'part3'] } as const;
 
 export function PracticeTasksPage() {
   useTitle('Practice tasks');
@@ -24,14 +22,7 @@ export function PracticeTasksPage() {
       <h1>Practice tasks</h1>
       <p class="muted">Tasks of the exam to practise with, outside a sitting. Each is marked the way the task says.</p>
       <div class="filters">
-        <label>
-          Skill
-          <select value={skill} onChange={(e) => setSkill(e.currentTarget.value)}>
-            <option value="">Any</option>
-            <option value="writing">Writing</option>
-            <option value="speaking">Speaking</option>
-          </select>
-        </label>
+        <FilterSelect text="Skill" value={skill} options={['writing', 'speaking']} onChange={setSkill} />
       </div>
       <ProblemAlert error={first.error} />
       {!first.data ? (
