@@ -3,6 +3,7 @@
 // as its steps: transcribe, draft, route, await the review, finish.
 import { CancellationScope, condition, isCancellation, log, sleep } from '@temporalio/workflow';
 import { priorityFor, route } from '../src/domain/routing.ts';
+import type { OpenedReview } from '../activities/review.activities.ts';
 import type { GradeSubmissionInput, GradeSubmissionOutput, ReviewDecision, ScoreDraft, TranscriptSummary } from '../src/grading/contract.ts';
 import { describe, isGone, noDraft, type NoDraft } from './activity-options.ts';
 import { grading, type Grading } from './grading-context.ts';
@@ -89,9 +90,9 @@ async function awaitReview(g: Grading, routedReasons: string[], draft: ScoreDraf
   const reasons = g.state.slaBreached ? [...routedReasons, 'sla_breached'] : routedReasons;
   const priority = priorityFor(reasons);
   const dueAt = new Date(Date.now() + policy.reviewDueSeconds * 1000).toISOString();
-  const opened = await g.store.openReview(submissionId, { reasons, priority, dueAt, draft: draft ?? null, ...(failure ? { note: failure.reason } : {}) });
-  // The review may open with more reasons than routing gave (a response screened for steering);
-  // a history recorded before reviews answered their reasons keeps the routed ones.
+  // Histories recorded before reviews answered their reasons hold { reviewId } alone.
+  const opened: Partial<OpenedReview> & { reviewId: string } = await g.store.openReview(submissionId, { reasons, priority, dueAt, draft: draft ?? null, ...(failure ? { note: failure.reason } : {}) });
+  // The review may open with more reasons than routing gave (a response screened for steering).
   g.openedReview({ reviewId: opened.reviewId, priority: opened.priority ?? priority, reasons: opened.reasons ?? reasons, dueAt, escalated: false });
   if (!(await condition(() => g.decision() !== undefined, policy.reviewDueSeconds * 1000))) {
     await g.escalate('review_overdue');

@@ -77,7 +77,8 @@ export function createAttemptService(prisma: PrismaClient) {
   async function startSitting(student: Principal, sittingId: string) {
     return prisma.$transaction(async (tx) => {
       // One start at a time per candidate and sitting; candidates do not wait for each other.
-      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`sitting-attempt:${sittingId}:${student.id}`}))`;
+      // UUIDs in any case name the same sitting: the key is built from the canonical spelling.
+      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`sitting-attempt:${sittingId.toLowerCase()}:${student.id}`}))`;
       const sitting = await tx.sitting.findUnique({ where: { id: sittingId } });
       if (!sitting || !openTo(sitting, student.id)) throw new NotFoundError('No sitting with this id is open to you.');
       const now = new Date();

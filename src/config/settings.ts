@@ -80,7 +80,7 @@ const exams = {
     .describe("Accept free-prompt practice (the student's own prompt, no task from the bank). Default: true when `APP_ENV` is `local`, `test` or `ci`, else false."),
   PRACTICE_MODE: z.enum(['auto', 'hybrid', 'human']).default('auto').describe('Marking mode of free-prompt practice: `auto` (the AI result is final), `hybrid` (AI drafts, people review when routing says so), `human` (always reviewed). Bank tasks carry their own mode.'),
   SITTING_GRACE_SECONDS: int(0, 3600).default(30).describe("An answer arriving this long after its sitting closed (or the candidate's time ran out) is still accepted, marked late; after it, refused."),
-  SEED_EXAM_CONTENT: flag('true').describe('`APP_ENV=local` only: `npm start` adds a small published task bank and one open sitting when the bank is empty.'),
+  SEED_EXAM_CONTENT: flag('true').describe('`APP_ENV=local` only: `npm start` adds a small published task bank, with a mock paper in an open sitting (kept open) and two practice tasks, unless it is there already.'),
 };
 
 const scoring = {

@@ -82,7 +82,8 @@ export async function evaluate(scorer: Scorer, essays: readonly LabelledEssay[],
   const lane = async () => {
     while (next < essays.length) {
       const essay = essays[next++]!;
-      const response: WritingResponse = { task: options.task, prompt: options.prompt, text: essay.text };
+      // The evaluation's prompt is the task the raters marked against: staff's, as in production.
+      const response: WritingResponse = { task: options.task, prompt: options.prompt, promptTrusted: true, text: essay.text };
       const t0 = performance.now();
       try {
         const outcome = await scoreWithRetries(scorer, response, options);

@@ -1,6 +1,7 @@
 // A small published bank and one open sitting for local runs, so a new user can try the real
-// flow at once: a writing paper (Task 1, Task 2) and a speaking paper (Parts 1-3) in VSTEP's
-// format. Only ever in APP_ENV=local, and only once: the tasks have fixed ids.
+// flow at once: a mock paper (writing Task 1 and Task 2, speaking Parts 1-3) in VSTEP's format,
+// offered in an open sitting, and two practice tasks outside it (a sitting's tasks are answered
+// in the sitting only). Only ever in APP_ENV=local, and only once: the tasks have fixed ids.
 import type { Config } from '../config/env.ts';
 import type { GradingMode, Skill, Task } from '../domain/scores.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
@@ -81,6 +82,32 @@ export const seedTasks: readonly SeedTask[] = [
   },
 ];
 
+/** Tasks to practise with, in no sitting. */
+export const seedPracticeTasks: readonly SeedTask[] = [
+  {
+    id: '5eed0000-0000-4000-8000-000000000006',
+    skill: 'writing',
+    task: 'task2',
+    title: 'Practice essay: technology and children',
+    prompt:
+      'Write an essay to an educated reader to discuss the following topic: Many parents give their young children smartphones and tablets. Do the advantages of this outweigh the disadvantages? Include reasons and any relevant examples from your own knowledge or experience. You should write at least 250 words.',
+    graderNotes: 'A clear answer to "do the advantages outweigh the disadvantages" is required.',
+    mode: 'hybrid',
+    secondMarkingRate: 0,
+  },
+  {
+    id: '5eed0000-0000-4000-8000-000000000007',
+    skill: 'speaking',
+    task: 'part1',
+    title: 'Practice: your hometown and your studies',
+    prompt: "Let's talk about your hometown and your studies. Answer each question in two or three sentences.",
+    questions: ['Where is your hometown?', 'What do you like most about it?', 'What are you studying at the moment?', 'Why did you choose it?'],
+    graderNotes: 'Short, direct answers are expected; credit reasons and examples.',
+    mode: 'auto',
+    secondMarkingRate: 0,
+  },
+];
+
 export const seedSittingId = '5eed0000-0000-4000-8000-0000000000f1';
 
 const day = 86_400_000;
@@ -97,7 +124,7 @@ export async function seedExamContent(prisma: PrismaClient, config: Config, now 
   }
   const admin = await prisma.user.findFirst({ where: { role: 'admin' }, orderBy: { createdAt: 'asc' }, select: { id: true } });
   await prisma.$transaction(async (tx) => {
-    for (const t of seedTasks) {
+    for (const t of [...seedTasks, ...seedPracticeTasks]) {
       await tx.examTask.create({
         data: {
           id: t.id,

@@ -71,7 +71,7 @@ export function createTaskService(prisma: PrismaClient) {
    */
   async function locked(tx: Prisma.TransactionClient, id: string): Promise<ExamTask> {
     const rows = await tx.$queryRaw<{ id: string }[]>`
-      SELECT id FROM exam_tasks WHERE family_id = (SELECT family_id FROM exam_tasks WHERE id = ${id}::uuid) ORDER BY id FOR UPDATE`;
+      SELECT id FROM exam_tasks WHERE family_id = (SELECT family_id FROM exam_tasks WHERE id = ${id}::uuid) ORDER BY id FOR NO KEY UPDATE`;
     if (rows.length === 0) throw new NotFoundError('No task with this id.');
     return tx.examTask.findUniqueOrThrow({ where: { id } });
   }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/env.ts';
 import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
-import { seedExamContent, seedSittingId, seedTasks } from '../../src/tasks/task.seed.ts';
+import { seedExamContent, seedPracticeTasks, seedSittingId, seedTasks } from '../../src/tasks/task.seed.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownPrompt, postSpeaking, speakingForm, storedFiles, synthesise } from '../helpers/speech.ts';
 import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
@@ -447,12 +447,13 @@ describe('sittings', () => {
 });
 
 describe('local sample content', () => {
-  it('when seeded in local mode, then five published VSTEP tasks and an open sitting exist, once, and the sitting stays open', async () => {
+  it('when seeded in local mode, then a mock paper in an open sitting and two practice tasks exist, once, and the sitting stays open', async () => {
     const local = loadConfig({ APP_ENV: 'local' });
     await seedExamContent(platform.prisma, local);
     expect(await seedExamContent(platform.prisma, local)).toBe(false);
     const tasks = await platform.prisma.examTask.findMany({ where: { id: { in: seedTasks.map((t) => t.id) } } });
     expect(tasks.map((t) => t.task).sort()).toEqual(['part1', 'part2', 'part3', 'task1', 'task2']);
+    expect(await platform.prisma.examTask.count({ where: { id: { in: seedPracticeTasks.map((t) => t.id) }, status: 'published' } })).toBe(2);
     expect(tasks.every((t) => t.status === 'published')).toBe(true);
     const seeded = (await api(student, 'GET', `/sittings/${seedSittingId}`)).body;
     expect(seeded).toMatchObject({ state: 'open', allowRetakes: true, tasks: seedTasks.map((t) => ({ id: t.id, prompt: t.prompt })) });
@@ -461,6 +462,11 @@ describe('local sample content', () => {
     expect((await api(student, 'GET', `/sittings/${seedSittingId}`)).body.state).toBe('closed');
     await seedExamContent(platform.prisma, local);
     expect((await api(student, 'GET', `/sittings/${seedSittingId}`)).body.state).toBe('open');
+    // The practice tasks are outside the sitting: students find and answer them at once.
+    const practice = (await api(student, 'GET', '/tasks?limit=100')).body.items.map((t: { id: string }) => t.id);
+    expect(practice).toEqual(expect.arrayContaining(seedPracticeTasks.map((t) => t.id)));
+    expect(practice).not.toContain(seedTasks[0]!.id);
+    expect((await api(student, 'POST', '/submissions', { taskId: seedPracticeTasks[0]!.id, text: holidayLetter })).status).toBe(202);
   });
 
   it.each(['staging', 'production', 'test'])('when APP_ENV=%s, then seeding refuses', async (env) => {

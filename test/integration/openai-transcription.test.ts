@@ -99,6 +99,7 @@ describe('LLM speaking scorer', () => {
     const outcome = await scorer.scoreSpeaking({
       task: 'part1',
       prompt: hometownPrompt,
+      promptTrusted: true,
       transcript: 'my hometown is a small city in the north of vietnam '.repeat(7),
       fluency,
       transcriptionConfidence: 0.75,
@@ -119,5 +120,23 @@ describe('LLM speaking scorer', () => {
     expect(request.messages[0]!.content).toMatch(/Pronunciation is not scored here/);
     expect(request.messages[0]!.content).toContain(hometownPrompt);
     expect(user).not.toContain(hometownPrompt);
+  });
+
+  it("when the prompt is the student's own (free practice), then it is fenced with the transcript, outside the instructions", async () => {
+    fake.script({ kind: 'assessment', scores: { grammar: 6, vocabulary: 6, fluency: 6, discourseManagement: 6 } });
+    const scorer = new LlmScorer({ baseUrl: fake.baseUrl, model: 'test-model', timeoutSeconds: 2 });
+    const before = fake.requests.length;
+    await scorer.scoreSpeaking({
+      task: 'part1',
+      prompt: hometownPrompt,
+      transcript: 'my hometown is a small city in the north of vietnam',
+      fluency: measureFluency({ durationSeconds: 10, wordCount: 11, words: null }),
+      transcriptionConfidence: 0.75,
+      transcriptionProvider: 'openai',
+    });
+    const [system, user] = fake.requests[before]!.body.messages;
+    expect(system!.content).not.toContain(hometownPrompt);
+    const marker = /(=====[A-Za-z0-9_-]+=====PROMPT)/.exec(user!.content)![1]!;
+    expect(user!.content.split(marker)[2]!.trim()).toBe(hometownPrompt);
   });
 });
