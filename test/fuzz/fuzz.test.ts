@@ -116,8 +116,12 @@ function operationSettings(name: string): Record<string, unknown> {
       return { parameters: { 'path.id': offered('failed') } };
     case 'POST /reviews/{id}/claim':
     case 'POST /reviews/{id}/release':
-    case 'POST /reviews/{id}/complete':
       return { parameters: { 'path.id': offered('reviews') } };
+    // Completing waits for the workflow to take the decision and store it: behind the gradings
+    // the other roles' runs start (recordings to transcribe among them) on two cores, that can
+    // take longer than the default 10 s.
+    case 'POST /reviews/{id}/complete':
+      return { parameters: { 'path.id': offered('reviews') }, 'request-timeout': 30 };
     case 'GET /attempts/{id}':
       return { parameters: { 'path.id': offered('attempts') } };
     case 'POST /submissions':
