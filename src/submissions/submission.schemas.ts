@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { gradingModes, levels, skills, speakingTasks, tasks, writingTasks } from '../domain/scores.ts';
 import { submissionStatuses } from '../domain/lifecycle.ts';
-import type { FieldError } from '../lib/http/errors.ts';
+import { BadRequestError, type FieldError } from '../lib/http/errors.ts';
 import { fieldErrors, someText } from '../lib/http/validate.ts';
 import { audioFormats } from '../speech/audio-format.ts';
 
@@ -91,6 +91,23 @@ export const cursorCodec = {
     return { createdAt: new Date(Number(millis)), id };
   },
 };
+
+/**
+ * Keyset paging in the newest-first order (createdAt, id): the condition for the rows after
+ * `cursor` (none for the first page). A cursor of the right shape but not decodable is 400.
+ */
+export function afterCursor(cursor: string | undefined): { OR?: Array<{ createdAt: { lt: Date } } | { createdAt: Date; id: { lt: string } }> } {
+  if (cursor === undefined) return {};
+  const after = cursorCodec.decode(cursor);
+  if (after === null) throw new BadRequestError('Invalid cursor.', [{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
+  return { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] };
+}
+
+/** A page from the `limit + 1` rows read: the first `limit`, and the cursor of the next page if there is one. */
+export function pageOf<T extends { createdAt: Date; id: string }>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? cursorCodec.encode(items[items.length - 1]!) : null };
+}
 
 export const listQuery = z
   .object({

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Principal } from '../auth/access-tokens.ts';
 import type { Config } from '../config/env.ts';
 import { createGradingStarter, type GradingStarter } from '../grading/starter.ts';
-import { BadRequestError, ConflictError } from '../lib/http/errors.ts';
+import { ConflictError } from '../lib/http/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import type { AudioStore } from '../storage/audio-store.ts';
@@ -13,7 +13,7 @@ import { dueOf } from '../sittings/sitting.service.ts';
 import { mayDelete, visibleTo } from './submission.access.ts';
 import { createSubmissionIntake } from './submission.intake.ts';
 import { findSubmission, submissionInclude, transition, type SubmissionRecord } from './submission.repository.ts';
-import { cursorCodec, type ListQuery } from './submission.schemas.ts';
+import { afterCursor, pageOf, type ListQuery } from './submission.schemas.ts';
 
 export interface SubmissionServiceDeps {
   config: Config;
@@ -43,9 +43,8 @@ export function createSubmissionService({
 
     /** Visible submissions matching the filters, newest first, a page at a time. */
     async list(viewer: Principal, { limit, cursor, status, skill, task, attemptId, studentId, from, to }: ListQuery) {
-      const after = cursor === undefined ? undefined : cursorCodec.decode(cursor);
-      if (after === null) throw new BadRequestError('Invalid cursor.', [{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
-      const page = await prisma.submission.findMany({
+      const after = afterCursor(cursor);
+      const rows = await prisma.submission.findMany({
         where: {
           AND: [
             visibleTo(viewer),
@@ -57,17 +56,14 @@ export function createSubmissionService({
               studentId,
               ...(from || to ? { createdAt: { ...(from ? { gte: from } : {}), ...(to ? { lt: to } : {}) } } : {}),
             },
-            after
-              ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-              : {},
+            after,
           ],
         },
         include: submissionInclude,
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: limit + 1,
       });
-      const items = page.slice(0, limit);
-      return { items, nextCursor: page.length > limit ? cursorCodec.encode(items[items.length - 1]!) : null };
+      return pageOf(rows, limit);
     },
 
     /**

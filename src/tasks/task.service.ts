@@ -4,10 +4,10 @@
 // The database refuses changes to a frozen task too (the exam_tasks_frozen trigger).
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/access-tokens.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '../lib/http/errors.ts';
+import { ConflictError, NotFoundError } from '../lib/http/errors.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import { inSittingAhead } from '../sittings/sitting.service.ts';
-import { cursorCodec } from '../submissions/submission.schemas.ts';
+import { afterCursor, pageOf } from '../submissions/submission.schemas.ts';
 import type { CreateTask, ExamTaskView, TaskListQuery, UpdateTask } from './task.schemas.ts';
 
 export type ExamTask = Prisma.ExamTaskGetPayload<object>;
@@ -133,24 +133,22 @@ export function createTaskService(prisma: PrismaClient) {
     },
 
     async list(viewer: Principal, { limit, cursor, skill, task, status }: TaskListQuery) {
-      const after = cursor === undefined ? undefined : cursorCodec.decode(cursor);
-      if (after === null) throw new BadRequestError('Invalid cursor.', [{ field: 'query.cursor', message: 'is not a cursor this API issued' }]);
+      const after = afterCursor(cursor);
       // Students see what they can answer; asking for drafts or archived tasks finds nothing.
       const visibleStatus = viewer.role === 'student' ? (status === undefined || status === 'published' ? 'published' : null) : status;
       if (visibleStatus === null) return { items: [], nextCursor: null };
-      const page = await prisma.examTask.findMany({
+      const rows = await prisma.examTask.findMany({
         where: {
           AND: [
             { skill, task, status: visibleStatus },
             forStudents(viewer),
-            after ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] } : {},
+            after,
           ],
         },
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
         take: limit + 1,
       });
-      const items = page.slice(0, limit);
-      return { items, nextCursor: page.length > limit ? cursorCodec.encode(items[items.length - 1]!) : null };
+      return pageOf(rows, limit);
     },
   };
 }

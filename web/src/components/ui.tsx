@@ -133,3 +133,17 @@ export function FilterSelect({ text, value, options, onChange, any = 'Any' }: { 
     </label>
   );
 }
+
+/** The end of a paged list: why the last page failed, and a button for the next one while there is one. */
+export function LoadMore({ next, onMore, error }: { next: string | null; onMore: () => void; error: ApiError | null }) {
+  return (
+    <>
+      <ProblemAlert error={error} />
+      {next && (
+        <button type="button" class="secondary" onClick={onMore}>
+          Load more
+        </button>
+      )}
+    </>
+  );
+}

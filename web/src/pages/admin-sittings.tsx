@@ -130,6 +130,7 @@ function SittingForm({ onCreated, onCancel }: { onCreated: (s: Sitting) => void;
     if (!opens || !closes) return setError(asApiError(new Error('Give the opening and closing date and time.')));
     setBusy(true);
     setError(null);
+    const studentIds = idsOf(students);
     try {
       const sitting = await api<Sitting>('/admin/sittings', {
         method: 'POST',
@@ -139,7 +140,7 @@ function SittingForm({ onCreated, onCancel }: { onCreated: (s: Sitting) => void;
           opensAt: opens,
           closesAt: closes,
           ...(duration.trim() !== '' && { durationMinutes: Number(duration) }),
-          ...(idsOf(students).length > 0 && { studentIds: idsOf(students) }),
+          ...(studentIds.length > 0 && { studentIds }),
           allowRetakes: retakes,
         },
       });

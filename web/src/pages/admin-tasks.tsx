@@ -4,7 +4,7 @@
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { Choices } from '../components/choices.tsx';
 import { TaskPrompt } from '../components/task-answer.tsx';
-import { FilterSelect, Loading, Notice, ProblemAlert } from '../components/ui.tsx';
+import { FilterSelect, LoadMore, Loading, Notice, ProblemAlert } from '../components/ui.tsx';
 import { api, type ApiError } from '../lib/api.ts';
 import { dateTime, label, percent } from '../lib/format.ts';
 import { asApiError, usePages, useTitle } from '../lib/hooks.ts';
@@ -157,12 +157,7 @@ export function TaskBankPage() {
           ))}
         </ul>
       )}
-      <ProblemAlert error={moreError} />
-      {next && (
-        <button type="button" class="secondary" onClick={loadMore}>
-          Load more
-        </button>
-      )}
+      <LoadMore next={next} onMore={loadMore} error={moreError} />
     </section>
   );
 }

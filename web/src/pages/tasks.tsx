@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { TaskAnswerForm, TaskPrompt } from '../components/task-answer.tsx';
-import { FilterSelect, Loading, ProblemAlert } from '../components/ui.tsx';
+import { FilterSelect, LoadMore, Loading, ProblemAlert } from '../components/ui.tsx';
 import { api } from '../lib/api.ts';
 import { label } from '../lib/format.ts';
 import { useLoad, usePages, useTitle } from '../lib/hooks.ts';
@@ -43,12 +43,7 @@ export function PracticeTasksPage() {
           ))}
         </ul>
       )}
-      <ProblemAlert error={moreError} />
-      {next && (
-        <button type="button" class="secondary" onClick={loadMore}>
-          Load more
-        </button>
-      )}
+      <LoadMore next={next} onMore={loadMore} error={moreError} />
     </section>
   );
 }
