@@ -10,7 +10,7 @@ export const layers = [
   { name: 'lib', paths: ['src/lib/'] },
   { name: 'services', paths: ['src/providers/', 'src/storage/', 'src/speech/', 'src/scoring/', 'src/evaluation/', 'src/testing/'] },
   { name: 'grading', paths: ['src/grading/'] },
-  { name: 'features', paths: ['src/auth/', 'src/tasks/', 'src/sittings/', 'src/submissions/', 'src/reviews/', 'src/attempts/', 'src/progress/', 'src/live/', 'src/console/', 'src/health/'] },
+  { name: 'features', paths: ['src/auth/', 'src/tasks/', 'src/sittings/', 'src/submissions/', 'src/reviews/', 'src/attempts/', 'src/progress/', 'src/live/', 'src/console/', 'src/health/', 'src/users/', 'src/audit/', 'src/moderation/'] },
   { name: 'activities', paths: ['activities/'] },
   { name: 'workflows', paths: ['workflows/'] },
   { name: 'workers', paths: ['workers/'] },

@@ -1,5 +1,6 @@
 // createActivities(deps): every activity the grading worker runs, with its dependencies
 // injected so tests pass in what they need.
+import { createAppealActivities } from './appeal.activities.ts';
 import { createPersistenceActivities, type PersistenceDeps } from './persistence.activities.ts';
 import { createReviewActivities } from './review.activities.ts';
 import { createScoringActivities, type ScoringDeps } from './scoring.activities.ts';
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createPersistenceActivities(deps),
     ...createReviewActivities(deps),
+    ...createAppealActivities(deps),
     ...createScoringActivities(deps),
     ...createTranscriptionActivities(deps),
   };

@@ -4,6 +4,7 @@ import { gradingDuration } from '../src/lib/metrics.ts';
 import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
 import { transition } from '../src/submissions/submission.repository.ts';
 import type { ScoreDraft } from '../src/grading/contract.ts';
+import { recordAudit } from '../src/audit/audit.ts';
 import { asActivityFailure } from './store-failures.ts';
 
 export interface PersistenceDeps {
@@ -17,6 +18,8 @@ export function resultRows(
 ): Prisma.GradingResultCreateInput {
   return {
     submission: { connect: { id: submissionId } },
+    // A draft that went to review is version 0; a final AI result is the first version.
+    version: isFinal ? 1 : 0,
     source: 'ai',
     isFinal,
     overall: draft.overall,
@@ -57,6 +60,12 @@ export function createPersistenceActivities({ prisma }: PersistenceDeps) {
           // A retry after a commit we never heard back from finds the work done.
           if (!moved) return null;
           await tx.gradingResult.create({ data: resultRows(submissionId, draft) });
+          await recordAudit(tx, {
+            actorId: null,
+            action: 'result.finalised',
+            submissionId,
+            after: { version: 1, source: 'ai', overall: draft.overall, level: draft.level, provider: draft.provider, model: draft.model },
+          });
           return tx.submission.findUnique({ where: { id: submissionId }, select: { skill: true, createdAt: true } });
         }),
       ).then((done) => {

@@ -1,12 +1,14 @@
 // Activities of the human-review step. Each is safe to retry: review tasks are unique per
 // submission, results unique per (submission, source), status moves idempotent.
+import { blindReasons } from '../src/domain/moderation.ts';
 import { priorityFor, type ReviewPriority } from '../src/domain/routing.ts';
 import { criteriaFor, levelFor, overallScore, type Skill } from '../src/domain/scores.ts';
 import { gradingDuration, reviewEscalations, reviewWait, slaBreaches } from '../src/lib/metrics.ts';
 import type { Prisma, PrismaClient } from '../src/lib/prisma.ts';
 import { looksLikeInjection } from '../src/scoring/injection.ts';
 import { appendEvent, transition } from '../src/submissions/submission.repository.ts';
-import type { ReviewDecision, ScoreDraft } from '../src/grading/contract.ts';
+import type { ResultSource, ReviewDecision, ReviewKind, ScoreDraft } from '../src/grading/contract.ts';
+import { recordAudit } from '../src/audit/audit.ts';
 import { resultRows } from './persistence.activities.ts';
 import { asActivityFailure } from './store-failures.ts';
 
@@ -15,6 +17,8 @@ export interface ReviewDeps {
 }
 
 export interface OpenReviewInput {
+  /** Which marking; absent in older runs, where the one review is the first. */
+  kind?: ReviewKind;
   reasons: string[];
   priority: ReviewPriority;
   dueAt: string;
@@ -54,9 +58,12 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
     async openReview(submissionId: string, input: OpenReviewInput): Promise<OpenedReview> {
       return asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
-          const existing = await tx.reviewTask.findUnique({ where: { submissionId }, select: { id: true, reasons: true, priority: true } });
+          const kind = input.kind ?? 'first';
+          const existing = await tx.reviewTask.findUnique({ where: { submissionId_kind: { submissionId, kind } }, select: { id: true, reasons: true, priority: true } });
           if (existing) return { reviewId: existing.id, reasons: existing.reasons, priority: existing.priority };
-          const reasons = input.reasons.includes('prompt_injection') || !(await steers(tx, submissionId)) ? input.reasons : [...input.reasons, 'prompt_injection'];
+          // The first review is where the response is first read by a person: screened then.
+          const screen = kind === 'first' && !input.reasons.includes('prompt_injection') && (await steers(tx, submissionId));
+          const reasons = screen ? [...input.reasons, 'prompt_injection'] : input.reasons;
           const priority = reasons === input.reasons ? input.priority : priorityFor(reasons);
           if (input.draft) {
             await tx.gradingResult.create({
@@ -64,32 +71,37 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             });
           }
           const review = await tx.reviewTask.create({
-            data: { submissionId, priority, reasons, note: input.note?.slice(0, 2000), dueAt: new Date(input.dueAt) },
+            data: { submissionId, kind, priority, reasons, note: input.note?.slice(0, 2000), dueAt: new Date(input.dueAt) },
           });
-          await transition(tx, submissionId, 'review_pending', {
-            eventData: { reviewId: review.id, priority, reasons, ...(input.note ? { note: input.note } : {}) },
-          });
+          // A double-marked answer's feed is read by both markers: no reasons that hint at the AI's scores.
+          const shown = input.kind ? blindReasons(reasons) : reasons;
+          const eventData = { reviewId: review.id, ...(input.kind ? { kind } : {}), priority, reasons: shown, ...(input.note ? { note: input.note } : {}) };
+          // Later markings open while the submission already waits for review.
+          if (kind === 'first') await transition(tx, submissionId, 'review_pending', { eventData });
+          else await appendEvent(tx, submissionId, 'review_opened', eventData);
           return { reviewId: review.id, reasons, priority };
         }),
       );
     },
 
-    /** Raises an open review to high priority (overdue or SLA breached); recorded once per reason. */
+    /** Raises the submission's waiting reviews to high priority (overdue or SLA breached); recorded once per reason. */
     async escalateReview(submissionId: string, reason: 'review_overdue' | 'sla_breached'): Promise<void> {
-      let escalated = false;
+      let escalated = 0;
       await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
-          const review = await tx.reviewTask.findUnique({ where: { submissionId } });
-          if (!review || review.status === 'completed' || review.reasons.includes(reason)) return;
-          await tx.reviewTask.update({
-            where: { id: review.id },
-            data: { priority: 'high', reasons: { push: reason } },
-          });
-          await appendEvent(tx, submissionId, 'review_escalated', { reviewId: review.id, reason, from: review.priority, to: 'high' });
-          escalated = true;
+          escalated = 0;
+          const waiting = await tx.reviewTask.findMany({ where: { submissionId, status: { in: ['open', 'claimed'] }, NOT: { reasons: { has: reason } } }, orderBy: { createdAt: 'asc' } });
+          for (const review of waiting) {
+            await tx.reviewTask.update({
+              where: { id: review.id },
+              data: { priority: 'high', reasons: { push: reason } },
+            });
+            await appendEvent(tx, submissionId, 'review_escalated', { reviewId: review.id, reason, from: review.priority, to: 'high' });
+            escalated++;
+          }
         }),
       );
-      if (escalated) reviewEscalations.inc({ reason });
+      if (escalated) reviewEscalations.inc({ reason }, escalated);
     },
 
     async recordSlaBreach(submissionId: string): Promise<void> {
@@ -108,7 +120,7 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
       let timing: { skill: string; createdAt: Date; review: { createdAt: Date; priority: string } | null } | undefined;
       const done = await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
-          const submission = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { skill: true } });
+          const submission = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { skill: true, createdAt: true } });
           const names = criteriaFor[submission.skill as Skill];
           const criteria = Object.fromEntries(names.map((n) => [n, decision.criteria[n]!]));
           const overall = overallScore(criteria);
@@ -117,38 +129,10 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             eventData: { overall, level: levelFor(overall), source: 'human', graderId: decision.graderId },
           });
           if (!moved) return { overall };
-          timing = {
-            skill: submission.skill,
-            ...(await tx.submission.findUniqueOrThrow({
-              where: { id: submissionId },
-              select: { createdAt: true, review: { select: { createdAt: true, priority: true } } },
-            })),
-          };
-          await tx.gradingResult.create({
-            data: {
-              submission: { connect: { id: submissionId } },
-              source: 'human',
-              isFinal: true,
-              overall,
-              level: levelFor(overall),
-              feedback: decision.feedback ?? '',
-              provider: 'human',
-              scorerVersion: 'human-review',
-              graderId: decision.graderId,
-              criteria: {
-                create: names.map((criterion) => ({
-                  criterion,
-                  score: decision.criteria[criterion]!.score,
-                  evidence: [],
-                  feedback: decision.criteria[criterion]!.feedback ?? null,
-                })),
-              },
-            },
-          });
-          await tx.reviewTask.update({
-            where: { submissionId },
-            data: { status: 'completed', completedAt: new Date(), leaseExpiresAt: null },
-          });
+          const review = await tx.reviewTask.findUniqueOrThrow({ where: { submissionId_kind: { submissionId, kind: 'first' } }, select: { id: true, createdAt: true, priority: true } });
+          timing = { skill: submission.skill, createdAt: submission.createdAt, review };
+          await storeMark(tx, submissionId, { ...decision, reviewId: review.id, kind: 'first' }, names);
+          await storeFinal(tx, submissionId, { source: 'human', criteria, feedback: decision.feedback ?? '', graderId: decision.graderId }, names);
           return { overall };
         }),
       );
@@ -160,5 +144,105 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
       }
       return done;
     },
+
+    /**
+     * Stores one mark of a double-marked submission and completes its review; the submission
+     * stays in review until the workflow decides what the marks make. The event names the review,
+     * never the scores: other markers read the same feed.
+     */
+    async recordMark(submissionId: string, mark: ReviewDecision & { reviewId: string; kind: ReviewKind }): Promise<{ overall: number }> {
+      let waited: { createdAt: Date; priority: string } | undefined;
+      const done = await asActivityFailure(prisma, submissionId, () =>
+        prisma.$transaction(async (tx) => {
+          const existing = await tx.mark.findUnique({ where: { reviewId: mark.reviewId }, select: { overall: true } });
+          if (existing) return { overall: Number(existing.overall) };
+          const { skill } = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { skill: true } });
+          const overall = await storeMark(tx, submissionId, mark, criteriaFor[skill as Skill]);
+          await appendEvent(tx, submissionId, 'mark_recorded', { reviewId: mark.reviewId, kind: mark.kind });
+          waited = await tx.reviewTask.findUniqueOrThrow({ where: { id: mark.reviewId }, select: { createdAt: true, priority: true } });
+          return { overall };
+        }),
+      );
+      if (waited) reviewWait.observe({ priority: waited.priority }, (Date.now() - waited.createdAt.getTime()) / 1000);
+      return done;
+    },
+
+    /** Completes a double-marked submission with the result its marks made (averaged or adjudicated). */
+    async finishModeration(submissionId: string, final: FinalScores): Promise<{ overall: number }> {
+      let timing: { skill: string; createdAt: Date } | undefined;
+      const done = await asActivityFailure(prisma, submissionId, () =>
+        prisma.$transaction(async (tx) => {
+          const submission = await tx.submission.findUniqueOrThrow({ where: { id: submissionId }, select: { skill: true, createdAt: true } });
+          const names = criteriaFor[submission.skill as Skill];
+          const overall = overallScore(final.criteria);
+          const moved = await transition(tx, submissionId, 'completed', {
+            idempotent: true,
+            eventData: { overall, level: levelFor(overall), source: final.source, ...(final.graderId ? { graderId: final.graderId } : {}) },
+          });
+          if (!moved) return { overall };
+          timing = submission;
+          await storeFinal(tx, submissionId, final, names);
+          return { overall };
+        }),
+      );
+      if (timing) gradingDuration.observe({ skill: timing.skill, provider: 'human', source: final.source }, (Date.now() - timing.createdAt.getTime()) / 1000);
+      return done;
+    },
   };
+}
+
+/** A final result as people decided it: who (null when the platform averaged two marks) and the scores. */
+export interface FinalScores {
+  source: Extract<ResultSource, 'human' | 'double_marked' | 'adjudicated'>;
+  criteria: Record<string, { score: number; feedback?: string }>;
+  feedback: string;
+  graderId: string | null;
+}
+
+type Scores = Record<string, { score: number; feedback?: string }>;
+
+/** Only the skill's criteria, in its order (the validator has checked they are all there). */
+const pick = (criteria: Scores, names: readonly string[]): Scores =>
+  Object.fromEntries(names.map((n) => [n, { score: criteria[n]!.score, ...(criteria[n]!.feedback ? { feedback: criteria[n]!.feedback } : {}) }]));
+
+/** A human mark, its review completed, and its audit record. Answers the mark's overall. */
+export async function storeMark(tx: Prisma.TransactionClient, submissionId: string, mark: ReviewDecision & { reviewId: string; kind: ReviewKind }, names: readonly string[]): Promise<number> {
+  const criteria = pick(mark.criteria, names);
+  const overall = overallScore(criteria);
+  const level = levelFor(overall);
+  await tx.mark.create({
+    data: { submissionId, reviewId: mark.reviewId, kind: mark.kind, graderId: mark.graderId, overall, level, feedback: mark.feedback ?? '', criteria },
+  });
+  await tx.reviewTask.update({ where: { id: mark.reviewId }, data: { status: 'completed', completedAt: new Date(), leaseExpiresAt: null } });
+  await recordAudit(tx, {
+    actorId: mark.graderId,
+    action: 'mark.recorded',
+    submissionId,
+    subjectId: mark.reviewId,
+    after: { kind: mark.kind, overall, level, criteria, feedback: mark.feedback ?? '' },
+  });
+  return overall;
+}
+
+/** The first final result (version 1) of a submission people marked, and its audit record. */
+async function storeFinal(tx: Prisma.TransactionClient, submissionId: string, final: FinalScores, names: readonly string[]): Promise<void> {
+  const criteria = pick(final.criteria, names);
+  const overall = overallScore(criteria);
+  const level = levelFor(overall);
+  await tx.gradingResult.create({
+    data: {
+      submission: { connect: { id: submissionId } },
+      version: 1,
+      source: final.source,
+      isFinal: true,
+      overall,
+      level,
+      feedback: final.feedback,
+      provider: 'human',
+      scorerVersion: 'human-review',
+      graderId: final.graderId,
+      criteria: { create: names.map((criterion) => ({ criterion, score: criteria[criterion]!.score, evidence: [], feedback: criteria[criterion]!.feedback ?? null })) },
+    },
+  });
+  await recordAudit(tx, { actorId: final.graderId, action: 'result.finalised', submissionId, after: { version: 1, source: final.source, overall, level, criteria } });
 }

@@ -55,7 +55,7 @@ export async function startGradingService(
     deps: { prisma, scorer, breaker, transcriber, audioStore, transcriptionBreaker },
   });
   const starter = createGradingStarter({ config, prisma, temporal: client, logger });
-  const stopReconciler = startReconciler({ prisma, logger, startGrading: starter.resume }, config.reconciler);
+  const stopReconciler = startReconciler({ prisma, logger, startGrading: starter.resume, startAppeal: starter.startAppeal }, config.reconciler);
   logger.info(
     {
       taskQueues: [config.temporal.taskQueue, config.temporal.scoringTaskQueue, config.temporal.transcriptionTaskQueue],

@@ -1,11 +1,13 @@
 // GradeSubmission: one durable workflow per submission (id grade-<submissionId>). It holds
 // decisions and timers only; every side effect is an activity (activity-options.ts). It reads
-// as its steps: transcribe, draft, route, await the review, finish.
+// as its steps: transcribe, draft, route, await the review (two marks and perhaps an
+// adjudication when the submission is double-marked: double-marking.ts), finish.
 import { CancellationScope, condition, isCancellation, log, sleep } from '@temporalio/workflow';
 import { priorityFor, route } from '../src/domain/routing.ts';
 import type { OpenedReview } from '../activities/review.activities.ts';
 import type { GradeSubmissionInput, GradeSubmissionOutput, ReviewDecision, ScoreDraft, TranscriptSummary } from '../src/grading/contract.ts';
 import { describe, isGone, noDraft, type NoDraft } from './activity-options.ts';
+import { doubleMark } from './double-marking.ts';
 import { grading, type Grading } from './grading-context.ts';
 
 export async function gradeSubmission(input: GradeSubmissionInput): Promise<GradeSubmissionOutput> {
@@ -37,6 +39,12 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
       return g.finish({ submissionId, status: 'completed', overall: draft.overall, source: 'ai' });
     }
 
+    if (input.doubleMarked) {
+      const { overall, source } = await doubleMark(g, routed.reasons, draft, failure);
+      g.state.overall = overall;
+      g.moveTo('completed', 'completed');
+      return g.finish({ submissionId, status: 'completed', overall, source });
+    }
     const decision = await awaitReview(g, routed.reasons, draft, failure);
     const { overall } = await g.store.completeReview(submissionId, decision);
     g.state.overall = overall;

@@ -14,7 +14,8 @@ const email = z
 // Long enough to resist guessing, short enough that hashing stays cheap to refuse.
 const password = z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters');
 // Not blank, and no NUL (PostgreSQL text cannot hold it): refused here rather than failing at the database.
-const name = someText(120).trim();
+export const userNameSchema = someText(120).trim();
+const name = userNameSchema;
 
 export const registerSchema = z.strictObject({ email, password, name });
 export const createUserSchema = z.strictObject({ email, password, name, role: z.enum(roles) });

@@ -1,5 +1,6 @@
-// Local demo accounts, one per role, so a new user can try every flow at once. Only ever in
-// APP_ENV=local: staging and production accounts are created by an admin.
+// Local demo accounts, one per role (and a second grader, for double marking), so a new user can
+// try every flow at once. Only ever in APP_ENV=local: staging and production accounts are
+// created by an admin.
 import type { Config } from '../config/env.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
 import type { Role } from '../domain/roles.ts';
@@ -8,6 +9,8 @@ import { hashPassword } from './password.ts';
 export const demoAccounts: ReadonlyArray<{ email: string; name: string; role: Role }> = [
   { email: 'student@example.com', name: 'Demo Student', role: 'student' },
   { email: 'grader@example.com', name: 'Demo Grader', role: 'grader' },
+  { email: 'grader2@example.com', name: 'Demo Grader Two', role: 'grader' },
+  { email: 'senior@example.com', name: 'Demo Senior', role: 'senior' },
   { email: 'admin@example.com', name: 'Demo Admin', role: 'admin' },
 ];
 

@@ -51,6 +51,12 @@ export function createRefreshTokens(prisma: PrismaClient, ttlSeconds: number) {
       });
     },
 
+    /** Revokes every live refresh token of the user (all their sessions); `db` may be a transaction. */
+    async revokeAllOf(userId: string, db: Pick<PrismaClient, 'refreshToken'> = prisma): Promise<number> {
+      const { count } = await db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+      return count;
+    },
+
     /** Revokes the family `token` belongs to; unknown tokens are ignored. */
     async revokeFamilyOf(token: string): Promise<void> {
       const row = await prisma.refreshToken.findUnique({ where: { tokenHash: hash(token) }, select: { familyId: true } });

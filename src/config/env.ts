@@ -74,6 +74,11 @@ function buildConfig(v: z.infer<typeof schema>) {
       },
       secondOpinion: v.GRADING_SECOND_OPINION === 'true',
     },
+    moderation: {
+      adjudicationThreshold: v.GRADING_ADJUDICATION_THRESHOLD,
+      secondMarkerSeesAiDraft: v.GRADING_SECOND_MARKER_SEES_AI_DRAFT === 'true',
+      appealWindowDays: v.APPEAL_WINDOW_DAYS,
+    },
     exams: {
       /** Free-prompt practice: on by default only where nobody sits a real exam. */
       freePrompts: v.PRACTICE_FREE_PROMPTS === undefined ? ['local', 'test', 'ci'].includes(v.APP_ENV) : v.PRACTICE_FREE_PROMPTS === 'true',

@@ -73,6 +73,12 @@ const grading = {
   GRADING_OFFLINE_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(2).describe("Hybrid routing: review an essay whose LLM overall is further than this from the offline scorer's (10 = never)."),
 };
 
+const moderation = {
+  GRADING_ADJUDICATION_THRESHOLD: z.coerce.number().min(0).max(10).default(1).describe('Double marking: two marks whose overalls differ by more than this (or whose levels differ) go to a senior to adjudicate; closer ones are averaged.'),
+  GRADING_SECOND_MARKER_SEES_AI_DRAFT: flag('false').describe("Double marking: show the AI draft to the second marker too (the first mark is never shown)."),
+  APPEAL_WINDOW_DAYS: int(0, 365).default(14).describe('A student may appeal a completed result once, within this many days of it (0 = no appeals).'),
+};
+
 const exams = {
   PRACTICE_FREE_PROMPTS: z
     .enum(['true', 'false'])
@@ -160,6 +166,7 @@ export const settingSections = [
   { title: 'Temporal', settings: temporal },
   { title: 'Embedded servers (`npm start`, when the URLs are unset)', settings: embedded },
   { title: 'Grading rules', settings: grading },
+  { title: 'Moderation: double marking, adjudication, appeals', settings: moderation },
   { title: 'Exams: task bank, practice and sittings', settings: exams },
   { title: 'Scoring', settings: scoring },
   { title: 'Speaking: audio and speech recognition', settings: speech },
@@ -176,6 +183,7 @@ export const settingsSchema = z.object({
   ...temporal,
   ...embedded,
   ...grading,
+  ...moderation,
   ...exams,
   ...scoring,
   ...speech,

@@ -8,6 +8,9 @@ export interface Grid {
   step: number;
 }
 
+/** The VSTEP scale: 0-10 in steps of 0.5 (the grid platform scores are on). */
+export const vstepGrid: Grid = { min: 0, max: 10, step: 0.5 };
+
 export interface Agreement {
   n: number;
   /** Quadratic weighted kappa; null when undefined (no essays, or no spread in either rating). */

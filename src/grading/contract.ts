@@ -30,6 +30,8 @@ export interface GradingPolicy {
   /** Task queue and time limit of speech recognition. */
   transcriptionTaskQueue: string;
   transcriptionTimeoutSeconds: number;
+  /** Double marking: marks further apart than this (overall points) are adjudicated. Absent in older runs. */
+  adjudicationThreshold?: number;
 }
 
 export interface GradeSubmissionInput {
@@ -43,27 +45,51 @@ export interface GradeSubmissionInput {
   deadlineAt: string;
   /** Keep the custom search attributes (status, review priority) up to date. */
   searchAttributes: boolean;
+  /** Drawn for a blind second human mark (src/domain/moderation.ts). Absent in older runs. */
+  doubleMarked?: boolean;
 }
+
+/** Who decided a final result. */
+export type ResultSource = 'ai' | 'human' | 'double_marked' | 'adjudicated' | 'override' | 'appeal';
 
 export interface GradeSubmissionOutput {
   submissionId: string;
-  status: 'completed' | 'failed' | 'deleted';
+  /** `review_pending`: what a mark's update answers while other marks are still due. */
+  status: 'completed' | 'failed' | 'deleted' | 'review_pending';
   overall?: number;
-  source?: 'ai' | 'human';
+  source?: ResultSource;
 }
+
+export type ReviewKind = 'first' | 'second' | 'adjudication' | 'appeal';
 
 /** What a grader submits to finish a review (the completeReview update's argument). */
 export interface ReviewDecision {
   graderId: string;
+  /** The review being completed; older clients of a single-review grading left it out. */
+  reviewId?: string;
   criteria: Record<string, { score: number; feedback?: string }>;
   feedback?: string;
+}
+
+/** A review the workflow waits on. */
+export interface OpenReviewState {
+  reviewId: string;
+  kind: ReviewKind;
+  priority: ReviewPriority;
+  reasons: string[];
+  dueAt: string;
+  escalated: boolean;
+  marked: boolean;
 }
 
 /** Live state of a grading, answered by the `gradingState` query. */
 export interface GradingState {
   phase: 'starting' | 'transcribing' | 'scoring' | 'awaiting_review' | 'finishing' | 'completed' | 'failed';
   slaBreached: boolean;
+  /** The review opened last (the only one, unless the submission is double-marked). */
   review: { reviewId: string; priority: ReviewPriority; reasons: string[]; dueAt: string; escalated: boolean } | null;
+  /** Every review of a double-marked submission, in the order they opened. */
+  reviews?: OpenReviewState[];
   overall: number | null;
   /** Speaking answers: what the recogniser reported, once it has. */
   transcription: TranscriptSummary | null;
@@ -76,7 +102,35 @@ export const gradingStateQuery = defineQuery<GradingState>('gradingState');
 export const reviewFailureTypes = {
   invalidScores: 'InvalidScores',
   notAwaitingReview: 'NotAwaitingReview',
+  /** The grader already marked this submission: every mark comes from someone else. */
+  alreadyMarked: 'AlreadyMarked',
 } as const;
+
+/** An appeal of a completed result: its own workflow, id appeal-<submissionId>, decided by a senior. */
+export const appealWorkflowType = 'appealSubmission';
+export const appealWorkflowIdFor = (submissionId: string) => `appeal-${submissionId}`;
+
+export interface AppealInput {
+  appealId: string;
+  submissionId: string;
+  skill: Skill;
+  policy: GradingPolicy;
+  /** Who decided any version of the result: none of them may decide the appeal. */
+  excludedGraderIds: string[];
+}
+
+export interface AppealOutput {
+  appealId: string;
+  status: 'upheld' | 'changed' | 'deleted';
+  version?: number;
+}
+
+export interface AppealState {
+  phase: 'opening' | 'awaiting_review' | 'deciding' | 'decided';
+  review: { reviewId: string; dueAt: string; escalated: boolean } | null;
+}
+
+export const appealStateQuery = defineQuery<AppealState>('appealState');
 
 /** What a scorer produced, in the shape the persistence activity stores. */
 export interface ScoreDraft {

@@ -7,7 +7,7 @@ import type { Config } from '../config/env.ts';
 import type { GradingMode, Skill, Task } from '../domain/scores.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { PrismaClient } from '../lib/prisma.ts';
-import { gradeSubmissionWorkflowType, requestIdHeader, workflowIdFor, type GradeSubmissionInput, type GradingPolicy } from './contract.ts';
+import { appealWorkflowIdFor, appealWorkflowType, gradeSubmissionWorkflowType, requestIdHeader, workflowIdFor, type AppealInput, type GradeSubmissionInput, type GradingPolicy } from './contract.ts';
 import { modeAttribute, skillAttribute, statusAttribute, taskAttribute } from './search-attributes.ts';
 
 export interface GradingStarterDeps {
@@ -25,6 +25,8 @@ export interface StartableSubmission {
   mode: GradingMode;
   deadlineAt: Date;
   requestId: string | null;
+  /** Drawn for a blind second human mark. */
+  doubleMarked: boolean;
 }
 
 export function gradingPolicy(config: Config): GradingPolicy {
@@ -37,6 +39,7 @@ export function gradingPolicy(config: Config): GradingPolicy {
     routing: g.routing,
     reviewDueSeconds: g.reviewDueSeconds,
     secondOpinion: g.secondOpinion,
+    adjudicationThreshold: config.moderation.adjudicationThreshold,
     scoringTaskQueue: config.temporal.scoringTaskQueue,
     transcriptionTaskQueue: config.temporal.transcriptionTaskQueue,
     transcriptionTimeoutSeconds: config.transcription.timeoutSeconds,
@@ -57,6 +60,7 @@ export function createGradingStarter({ config, prisma, temporal, logger }: Gradi
       mode: submission.mode,
       deadlineAt: submission.deadlineAt.toISOString(),
       searchAttributes: config.temporal.searchAttributes,
+      ...(submission.doubleMarked ? { doubleMarked: true } : {}),
     };
     try {
       // Bounded: with Temporal down a submit answers after this wait, the row left to the reconciler.
@@ -97,8 +101,47 @@ export function createGradingStarter({ config, prisma, temporal, logger }: Gradi
       .catch((error: unknown) => logger.warn({ err: error, submissionId: id }, 'could not record the workflow start'));
   }
 
+  /**
+   * Starts an appeal's workflow (id appeal-<submissionId>); false when it was already started.
+   * Whoever decided any version of the result, or marked it, may not decide the appeal.
+   */
+  async function startAppeal(appealId: string): Promise<boolean> {
+    const appeal = await prisma.appeal.findUnique({
+      where: { id: appealId },
+      select: { submissionId: true, status: true, submission: { select: { skill: true, marks: { select: { graderId: true } }, results: { select: { graderId: true } } } } },
+    });
+    if (!appeal || appeal.status !== 'open') return false;
+    const deciders = [...appeal.submission.marks, ...appeal.submission.results].map((r) => r.graderId).filter((id): id is string => id !== null);
+    const input: AppealInput = {
+      appealId,
+      submissionId: appeal.submissionId,
+      skill: appeal.submission.skill,
+      policy: gradingPolicy(config),
+      excludedGraderIds: [...new Set(deciders)],
+    };
+    try {
+      const deadline = Date.now() + config.temporal.startTimeoutSeconds * 1000;
+      await temporal.connection.withDeadline(deadline, () =>
+        temporal.workflow.start(appealWorkflowType, {
+          workflowId: appealWorkflowIdFor(appeal.submissionId),
+          taskQueue: config.temporal.taskQueue,
+          args: [input],
+          // One appeal per submission, ever.
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    await prisma.appeal
+      .updateMany({ where: { id: appealId, workflowStartedAt: null }, data: { workflowStartedAt: new Date() } })
+      .catch((error: unknown) => logger.warn({ err: error, appealId }, 'could not record the appeal workflow start'));
+    return true;
+  }
+
   return {
     start,
+    startAppeal,
 
     /** Starts grading; if Temporal is unreachable the row stays pending for the reconciler. */
     async startOrLeaveToReconciler(submission: StartableSubmission, options?: { redrive?: boolean }): Promise<void> {

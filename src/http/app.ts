@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import { createAttemptService } from '../attempts/attempt.service.ts';
+import { createAuditService } from '../audit/audit.service.ts';
 import { createAccessTokens } from '../auth/access-tokens.ts';
 import { authLimits } from '../auth/auth.limits.ts';
 import { authenticate, requireRole } from '../auth/auth.middleware.ts';
@@ -21,6 +22,8 @@ import type { PrismaClient } from '../lib/prisma.ts';
 import type { Redis } from '../lib/redis.ts';
 import { createPollingHub, type EventHub } from '../live/event-hub.ts';
 import { createLiveHandlers } from '../live/submission-stream.ts';
+import { installAgreementMetrics } from '../moderation/agreement.metrics.ts';
+import { createModerationService } from '../moderation/moderation.service.ts';
 import { createReviewService } from '../reviews/review.service.ts';
 import { createAudioStore, type AudioStore } from '../storage/audio-store.ts';
 import { createSubmissionService } from '../submissions/submission.service.ts';
@@ -31,6 +34,7 @@ import { requestId } from './middleware/request-id.ts';
 import { corsAllowlist, securityHeaders } from './middleware/security.ts';
 import { createSittingService } from '../sittings/sitting.service.ts';
 import { createTaskService } from '../tasks/task.service.ts';
+import { createUserService } from '../users/user.service.ts';
 import { apiDocument, operationGroups, operations } from './operations.ts';
 
 export interface AppDeps {
@@ -62,6 +66,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestId);
   app.use(httpMetrics);
   installDatabaseMetrics(prisma);
+  installAgreementMetrics(prisma);
   app.use(
     pinoHttp({
       logger,
@@ -79,7 +84,8 @@ export function createApp(deps: AppDeps): express.Express {
   const limiter = createRateLimiter(redis, logger);
   if (!redis) logger.warn('REDIS_URL is not set: rate limiting is off');
   const accessTokens = createAccessTokens(config, deps.tokenKeys);
-  const auth = createAuthService({ prisma, accessTokens, refreshTokens: createRefreshTokens(prisma, config.auth.refreshTtlSeconds) });
+  const refreshTokens = createRefreshTokens(prisma, config.auth.refreshTtlSeconds);
+  const auth = createAuthService({ prisma, accessTokens, refreshTokens });
   const limits = authLimits(config, limiter);
   const audioStore = deps.audioStore ?? createAudioStore(config);
   const submissions = createSubmissionService({ config, prisma, temporal, logger, audioStore });
@@ -117,17 +123,21 @@ export function createApp(deps: AppDeps): express.Express {
   mount(groups.console, { config });
   mount(groups.auth, { auth, limits });
   mount(groups.session, { config, auth, limits });
+  mount(groups.users, { service: createUserService({ prisma, refreshTokens }) });
   mount(groups.tasks, { service: createTaskService(prisma) });
   mount(groups.sittings, { service: createSittingService(prisma) });
   mount(groups.submissions, { config, service: submissions, audioStore, limiter });
-  mount(groups.live, { live });
+  mount(groups.live, { config, live });
   mount(groups.attempts, { service: createAttemptService(prisma) });
   mount(groups.progress, { prisma });
-  mount(groups.reviews, { service: createReviewService({ config, prisma, temporal, logger }) });
+  mount(groups.reviews, { config, service: createReviewService({ config, prisma, temporal, logger }) });
+  mount(groups.moderation, { config, moderation: createModerationService({ config, prisma, temporal, logger }) });
+  mount(groups.agreement, { prisma });
+  mount(groups.audit, { service: createAuditService(prisma) });
   app.use(api);
   // Everything under these paths is for signed-in users: an unknown path or method there asks
   // for a token (401) before it is answered 404 or 405.
-  app.use(['/submissions', '/reviews', '/attempts', '/progress', '/tasks', '/sittings'], authenticate(accessTokens));
+  app.use(['/submissions', '/reviews', '/attempts', '/progress', '/tasks', '/sittings', '/admin'], authenticate(accessTokens));
 
   app.use(methodNotAllowed(operations));
   app.use(notFound);

@@ -1,6 +1,7 @@
 // Every operation of the API, in the order they are matched. The app mounts them with their
 // dependencies (app.ts); the OpenAPI document, the 405 answers, the fuzz run and the console's
 // generated types all read this one list.
+import { auditRoutes } from '../audit/audit.routes.ts';
 import { authRoutes } from '../auth/auth.routes.ts';
 import { sessionRoutes } from '../auth/session.routes.ts';
 import { attemptRoutes } from '../attempts/attempt.routes.ts';
@@ -8,11 +9,14 @@ import { consoleRoutes } from '../console/console.routes.ts';
 import { healthRoutes } from '../health/health.routes.ts';
 import type { OperationDoc } from '../lib/http/operation.ts';
 import { liveRoutes } from '../live/live.routes.ts';
+import { agreementRoutes } from '../moderation/agreement.routes.ts';
+import { moderationRoutes } from '../moderation/moderation.routes.ts';
 import { progressRoutes } from '../progress/progress.routes.ts';
 import { reviewRoutes } from '../reviews/review.routes.ts';
 import { sittingRoutes } from '../sittings/sitting.routes.ts';
 import { submissionRoutes } from '../submissions/submission.routes.ts';
 import { taskRoutes } from '../tasks/task.routes.ts';
+import { userRoutes } from '../users/user.routes.ts';
 import { docsRoutes } from './docs.routes.ts';
 import { openApiDocument } from './openapi.ts';
 
@@ -22,6 +26,7 @@ export const operationGroups = {
   console: consoleRoutes,
   auth: authRoutes,
   session: sessionRoutes,
+  users: userRoutes,
   tasks: taskRoutes,
   sittings: sittingRoutes,
   submissions: submissionRoutes,
@@ -29,6 +34,9 @@ export const operationGroups = {
   attempts: attemptRoutes,
   progress: progressRoutes,
   reviews: reviewRoutes,
+  moderation: moderationRoutes,
+  agreement: agreementRoutes,
+  audit: auditRoutes,
 };
 
 export const operations: readonly OperationDoc[] = Object.values(operationGroups).flat();

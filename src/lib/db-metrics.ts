@@ -10,15 +10,14 @@ const queryTimeoutMs = 1000;
 let source: PrismaClient | undefined;
 let installed = false;
 
-/** The query's result, or undefined when it fails or takes longer than the timeout. */
-async function within<T>(query: (prisma: PrismaClient) => Promise<T>): Promise<T | undefined> {
-  if (!source) return undefined;
+/** What `work` settles to, or undefined when it fails or takes longer than `timeoutMs` (it is not cancelled). */
+export async function settledWithin<T>(work: Promise<T>, timeoutMs = queryTimeoutMs): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
-      query(source),
+      work,
       new Promise<undefined>((resolve) => {
-        timer = setTimeout(() => resolve(undefined), queryTimeoutMs);
+        timer = setTimeout(() => resolve(undefined), timeoutMs);
       }),
     ]);
   } catch {
@@ -26,6 +25,13 @@ async function within<T>(query: (prisma: PrismaClient) => Promise<T>): Promise<T
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** The query's result, or undefined when it fails or takes longer than the timeout. */
+async function within<T>(query: (prisma: PrismaClient) => Promise<T>): Promise<T | undefined> {
+  const db = source;
+  if (!db) return undefined;
+  return settledWithin(Promise.resolve().then(() => query(db)));
 }
 
 const priorities = ['low', 'medium', 'high'] as const;

@@ -1,14 +1,15 @@
 // A submission's status, live: Server-Sent Events of its stored events, and a long-poll for
 // clients without them.
+import type { Config } from '../config/env.ts';
 import { principalOf } from '../auth/auth.middleware.ts';
 import { roles } from '../domain/roles.ts';
 import { operationOf, problems } from '../lib/http/operation.ts';
-import { presentSubmission, selfLink } from '../submissions/submission.presenter.ts';
+import { presentSubmission, selfLink, viewerOf } from '../submissions/submission.presenter.ts';
 import { submissionIdParams, submissionSchema, waitQuery } from '../submissions/submission.schemas.ts';
 import { liveEventSchema } from './live.schemas.ts';
 import type { LiveHandlers } from './submission-stream.ts';
 
-const operation = operationOf<{ live: LiveHandlers }>();
+const operation = operationOf<{ live: LiveHandlers; config: Config }>();
 const tag = 'Submissions';
 
 export const liveRoutes = [
@@ -41,7 +42,7 @@ export const liveRoutes = [
       const viewer = principalOf(res.locals);
       const submission = await deps.live.wait(res, params.id, viewer, query);
       if (!submission) return; // the client went away
-      return reply(200, presentSubmission(submission, selfLink(submission.id), { staff: viewer.role !== 'student' }));
+      return reply(200, presentSubmission(submission, selfLink(submission.id), viewerOf(viewer, deps.config.moderation)));
     },
   }),
 ];

@@ -111,8 +111,8 @@ async function stream({ prisma, hub, logger, getVisible, admit, heartbeatMs }: L
         for (const e of batch) {
           if (e.toStatus) status = e.toStatus;
           const payload = presentEvent(e, { staff });
-          // "Result ready": the event carries the result, so a client needs no second call.
-          const current = e.toStatus === 'completed' ? await findSubmission(prisma, id) : null;
+          // "Result ready" (or changed): the event carries the result, so a client needs no second call.
+          const current = e.toStatus === 'completed' || e.type === 'result_changed' ? await findSubmission(prisma, id) : null;
           if (current) payload.result = presentSubmission(current, selfLink(id), { staff }).result;
           send(e.type, payload, e.id.toString());
           cursor = e.id;

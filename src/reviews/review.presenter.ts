@@ -1,3 +1,4 @@
+import { blindReasons } from '../domain/moderation.ts';
 import type { ReviewTask, Submission } from '../generated/prisma/client.ts';
 import type { ReviewQueueItemView, ReviewView } from './review.schemas.ts';
 
@@ -5,6 +6,7 @@ export function presentReview(r: ReviewTask): ReviewView {
   return {
     id: r.id,
     submissionId: r.submissionId,
+    kind: r.kind,
     priority: r.priority,
     status: r.status,
     reasons: r.reasons,
@@ -17,13 +19,15 @@ export function presentReview(r: ReviewTask): ReviewView {
   };
 }
 
-type QueueItem = ReviewTask & { submission: Pick<Submission, 'skill' | 'task' | 'mode' | 'wordCount'> };
+type QueueItem = ReviewTask & { submission: Pick<Submission, 'skill' | 'task' | 'mode' | 'wordCount' | 'doubleMarked'> };
 
 /** A review in the queue: the review plus its submission's skill, task, mode and word count. */
 export function presentQueueItem(r: QueueItem): ReviewQueueItemView {
-  const { skill, task, mode, wordCount } = r.submission;
+  const { skill, task, mode, wordCount, doubleMarked } = r.submission;
   return {
     ...presentReview(r),
+    // Every marker reads the queue: a double-marked answer's entries do not hint at the AI's scores.
+    ...(doubleMarked ? { reasons: blindReasons(r.reasons) } : {}),
     skill,
     task,
     mode,

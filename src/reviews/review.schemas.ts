@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { criteriaFor, gradingModes, skills } from '../domain/scores.ts';
 import { reviewFeedbackLimits } from '../grading/review-decision.ts';
 import { noNulCharacters } from '../lib/http/validate.ts';
-import { instantSchema, reviewPrioritySchema, reviewStatusSchema, taskSchema } from '../submissions/submission.schemas.ts';
+import { instantSchema, reviewKindSchema, reviewPrioritySchema, reviewStatusSchema, taskSchema } from '../submissions/submission.schemas.ts';
 
 export const reviewIdParams = z.object({ id: z.uuid('must be a UUID') });
 
@@ -10,6 +10,7 @@ export const reviewListQuery = z.object({
   status: z.enum(['open', 'claimed', 'completed']).optional(),
   priority: reviewPrioritySchema.optional(),
   skill: z.enum(skills).optional().describe('Only reviews of this skill; the counts per priority are then of this skill too.'),
+  kind: reviewKindSchema.optional().describe('Only this marking (first, second, adjudication, appeal); the counts follow it too.'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -41,6 +42,7 @@ export const reviewSchema = z
   .strictObject({
     id: z.uuid(),
     submissionId: z.uuid(),
+    kind: reviewKindSchema,
     priority: reviewPrioritySchema,
     status: reviewStatusSchema,
     reasons: z.array(z.string()),

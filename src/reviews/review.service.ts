@@ -5,11 +5,11 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Principal } from '../auth/access-tokens.ts';
 import type { Config } from '../config/env.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '../lib/http/errors.ts';
+import { BadRequestError, ConflictError, ForbiddenError, NotFoundError } from '../lib/http/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Prisma, PrismaClient } from '../lib/prisma.ts';
 import type { ReviewTask } from '../generated/prisma/client.ts';
-import { completeReviewUpdate, reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../grading/contract.ts';
+import { appealWorkflowIdFor, completeReviewUpdate, reviewFailureTypes, workflowIdFor, type ReviewDecision } from '../grading/contract.ts';
 import { findSubmission, type SubmissionRecord } from '../submissions/submission.repository.ts';
 import type { ReviewPriority } from '../domain/routing.ts';
 import type { ReviewListQuery } from './review.schemas.ts';
@@ -21,10 +21,13 @@ export interface ReviewServiceDeps {
   logger: Logger;
 }
 
+/** Markings only a senior may take. */
+const seniorsOnly = new Set(['adjudication', 'appeal']);
+
 const notAccepted = (problems: string) => new BadRequestError(`The scores were not accepted: ${problems}.`);
 
 /** The submission fields a queue item carries (see presentQueueItem). */
-export const queueSubmissionFields = { skill: true, task: true, mode: true, wordCount: true } as const;
+export const queueSubmissionFields = { skill: true, task: true, mode: true, wordCount: true, doubleMarked: true } as const;
 
 export function createReviewService({ config, prisma, temporal }: ReviewServiceDeps) {
   const leaseMs = config.grading.reviewLeaseSeconds * 1000;
@@ -57,6 +60,7 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
       const active: Prisma.ReviewTaskWhereInput = {
         ...(query.status ? { status: query.status } : { status: { in: ['open', 'claimed'] } }),
         ...(query.skill ? { submission: { skill: query.skill } } : {}),
+        ...(query.kind ? { kind: query.kind } : {}),
       };
       const [items, grouped] = await Promise.all([
         prisma.reviewTask.findMany({
@@ -73,19 +77,43 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
       return { items, counts };
     },
 
-    /** Claims (or renews) a lease on an open review, or one whose lease has run out. */
+    /**
+     * Claims (or renews) a lease on an open review, or one whose lease has run out. Each marking
+     * of a submission needs its own marker: whoever marked it, or holds another of its markings,
+     * is refused (409); adjudications and appeals are for seniors. Claims on one submission's
+     * markings are taken one at a time, so two tabs cannot take both marks.
+     */
     async claim(id: string, grader: Principal): Promise<ReviewTask> {
-      const now = new Date();
-      const claimed = await prisma.reviewTask.updateMany({
-        where: {
-          id,
-          OR: [
-            { status: 'open' },
-            { status: 'claimed', claimedById: grader.id },
-            { status: 'claimed', leaseExpiresAt: { lt: now } },
-          ],
-        },
-        data: { status: 'claimed', claimedById: grader.id, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+      const review = await prisma.reviewTask.findUnique({ where: { id }, select: { submissionId: true, kind: true } });
+      if (!review) throw new NotFoundError('No review with this id.');
+      if (seniorsOnly.has(review.kind) && grader.role !== 'senior') {
+        throw new ForbiddenError(`${review.kind === 'appeal' ? 'An appeal' : 'An adjudication'} is decided by a senior.`);
+      }
+      const claimed = await prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`review-claims:${review.submissionId}`}))`;
+        const other = await tx.reviewTask.findFirst({
+          where: { submissionId: review.submissionId, id: { not: id }, OR: [{ mark: { graderId: grader.id } }, { status: 'claimed', claimedById: grader.id }] },
+          select: { kind: true, status: true },
+        });
+        if (other) {
+          throw new ConflictError(
+            other.status === 'claimed'
+              ? `You hold the ${other.kind} marking of this submission; another marker takes this one.`
+              : `You already marked this submission (${other.kind} marking); another marker takes this one.`,
+          );
+        }
+        const now = new Date();
+        return tx.reviewTask.updateMany({
+          where: {
+            id,
+            OR: [
+              { status: 'open' },
+              { status: 'claimed', claimedById: grader.id },
+              { status: 'claimed', leaseExpiresAt: { lt: now } },
+            ],
+          },
+          data: { status: 'claimed', claimedById: grader.id, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+        });
       });
       if (claimed.count === 0) return explainRefusal(id, grader);
       return prisma.reviewTask.findUniqueOrThrow({ where: { id } });
@@ -105,15 +133,17 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
      * the submission's skill (src/grading/review-decision.ts) before anything is written; returns
      * the completed submission.
      */
-    async complete(id: string, grader: Principal, body: Omit<ReviewDecision, 'graderId'>): Promise<SubmissionRecord | null> {
+    async complete(id: string, grader: Principal, body: Omit<ReviewDecision, 'graderId' | 'reviewId'>): Promise<SubmissionRecord | null> {
       const review = await heldBy(id, grader);
-      const handle = temporal.workflow.getHandle(workflowIdFor(review.submissionId));
+      // An appeal is decided by its own workflow; every other marking by the grading's.
+      const workflowId = review.kind === 'appeal' ? appealWorkflowIdFor(review.submissionId) : workflowIdFor(review.submissionId);
+      const handle = temporal.workflow.getHandle(workflowId);
       try {
-        await handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: grader.id, ...body }] });
+        await handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: grader.id, reviewId: review.id, ...body }] });
       } catch (error) {
         const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
         if (cause instanceof ApplicationFailure && cause.type === reviewFailureTypes.invalidScores) throw notAccepted(cause.message);
-        if (cause instanceof ApplicationFailure && cause.type === reviewFailureTypes.notAwaitingReview) {
+        if (cause instanceof ApplicationFailure && (cause.type === reviewFailureTypes.notAwaitingReview || cause.type === reviewFailureTypes.alreadyMarked)) {
           throw new ConflictError(`This review cannot be completed: ${cause.message}.`);
         }
         if (error instanceof WorkflowNotFoundError) throw new ConflictError('This review is already completed.');

@@ -10,8 +10,9 @@ export function visibleTo(principal: Principal): Prisma.SubmissionWhereInput {
     case 'student':
       return { studentId: principal.id };
     case 'grader':
-      // Graders work on submissions that are, or were, in human review.
-      return { OR: [{ status: 'review_pending' }, { review: { isNot: null } }] };
+    case 'senior':
+      // Markers work on submissions that are, or were, in human review.
+      return { OR: [{ status: 'review_pending' }, { reviews: { some: {} } }] };
   }
 }
 

@@ -21,6 +21,8 @@ export interface Answered {
   task: Task;
   prompt: string;
   mode: GradingMode;
+  /** The task's share of second-marked responses (free practice: none). */
+  secondMarkingRate: number;
   examTaskId: string | null;
   /** What the submission shows of the task answered. */
   examTask: AnsweredTask | null;
@@ -65,7 +67,7 @@ export async function resolveAnswer(
   const { sitting, late } = answer.attemptId ? await sittingOf(tx, config, studentId, answer.attemptId, receivedAt) : { sitting: null, late: false };
   if (!answer.taskId) {
     if (sitting) throw invalid('taskId', "is required: answers in a sitting are to the sitting's tasks");
-    return { task: answer.task!, prompt: answer.prompt!, mode: config.exams.practiceMode, examTaskId: null, examTask: null, late: false };
+    return { task: answer.task!, prompt: answer.prompt!, mode: config.exams.practiceMode, secondMarkingRate: 0, examTaskId: null, examTask: null, late: false };
   }
   const taskId = answer.taskId.toLowerCase();
   if (sitting && !sitting.tasks.some((t) => t.examTaskId === taskId)) throw invalid('taskId', 'is not a task of this sitting');
@@ -84,5 +86,5 @@ export async function resolveAnswer(
     if (ahead) throw new ConflictError(`This task is part of the sitting "${ahead.title}", yours to sit until ${ahead.closesAt.toISOString()}: answer it in your attempt there.`);
   }
   const { id, title, version, questions, graderNotes } = task;
-  return { task: task.task, prompt: task.prompt, mode: task.mode, examTaskId: id, examTask: { id, title, version, questions, graderNotes }, late };
+  return { task: task.task, prompt: task.prompt, mode: task.mode, secondMarkingRate: task.secondMarkingRate, examTaskId: id, examTask: { id, title, version, questions, graderNotes }, late };
 }

@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Config } from '../config/env.ts';
+import { drawnForSecondMarking } from '../domain/moderation.ts';
 import type { Skill } from '../domain/scores.ts';
 import { workflowIdFor } from '../grading/contract.ts';
 import type { GradingStarter } from '../grading/starter.ts';
@@ -98,6 +99,8 @@ export function createSubmissionIntake({ config, prisma, logger, audioStore, gra
           task: answered.task,
           prompt: answered.prompt,
           mode: answered.mode,
+          // Auto mode has no human marker to double; otherwise the draw is fixed by id and rate.
+          doubleMarked: answered.mode !== 'auto' && drawnForSecondMarking(id, answered.secondMarkingRate),
           examTaskId: answered.examTaskId,
           late: answered.late,
           idempotencyKey: idempotency?.key,
@@ -128,7 +131,7 @@ export function createSubmissionIntake({ config, prisma, logger, audioStore, gra
     }
     await grading.startOrLeaveToReconciler(created);
     // The row as committed: a new submission has no results, review or transcript yet (no re-read).
-    return { submission: { ...created, results: [], review: null, transcript: null, examTask }, replayed: false };
+    return { submission: { ...created, results: [], reviews: [], marks: [], appeal: null, transcript: null, examTask }, replayed: false };
   }
 
   return {

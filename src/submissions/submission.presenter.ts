@@ -1,4 +1,7 @@
 // The public JSON shape of a submission (submission.schemas.ts declares it). Decimals become numbers here.
+import type { Principal } from '../auth/access-tokens.ts';
+import type { Config } from '../config/env.ts';
+import { blindReasons } from '../domain/moderation.ts';
 import type { Level } from '../domain/scores.ts';
 import type { AudioFormat } from '../speech/audio-format.ts';
 import { presentTranscript } from '../speech/transcripts.ts';
@@ -22,6 +25,8 @@ function presentResult(r: ResultRow): ResultView {
     ),
     feedback: r.feedback,
     source: r.source,
+    version: r.version,
+    reason: r.reason,
     provider: r.provider,
     model: r.model,
     scorerVersion: r.scorerVersion,
@@ -31,13 +36,127 @@ function presentResult(r: ResultRow): ResultView {
   };
 }
 
+/** Who is reading: what they may see of the marking depends on it. */
+export interface Viewer {
+  staff: boolean;
+  /** The reader's id and whether they are an admin (who sees every mark at any time). */
+  id?: string;
+  admin?: boolean;
+  /** GRADING_SECOND_MARKER_SEES_AI_DRAFT. */
+  secondMarkerSeesAiDraft?: boolean;
+  /** APPEAL_WINDOW_DAYS; absent: the student is not shown an appeal deadline. */
+  appealWindowDays?: number;
+}
+
+/** The viewer a principal is, under the platform's moderation settings. */
+export function viewerOf(principal: Principal, moderation: Config['moderation']): Viewer {
+  return {
+    staff: principal.role !== 'student',
+    id: principal.id,
+    admin: principal.role === 'admin',
+    secondMarkerSeesAiDraft: moderation.secondMarkerSeesAiDraft,
+    appealWindowDays: moderation.appealWindowDays,
+  };
+}
+
+type ReviewRow = SubmissionRecord['reviews'][number];
+type MarkRow = SubmissionRecord['marks'][number];
+
+const holds = (r: ReviewRow, viewer: Viewer) => viewer.id !== undefined && r.claimedById === viewer.id;
+
 /**
- * `result` is the final result. Staff (graders, admins) also see `aiDraft`: the AI result that
- * was not final (it went to review), with its evidence and routing reasons.
+ * Blind marking: while a submission is being marked, a marker sees only their own mark and, on a
+ * double-marked one, the AI draft only with the first marking (or when configured); whoever
+ * holds the adjudication sees everything. Admins, and everyone once the marking is over, see all.
  */
-export function presentSubmission(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }): SubmissionView {
+function blindness(s: SubmissionRecord, viewer: Viewer) {
+  const over = s.status === 'completed' || s.status === 'failed';
+  const adjudicating = s.reviews.some((r) => (r.kind === 'adjudication' || r.kind === 'appeal') && holds(r, viewer));
+  const seesAll = viewer.admin === true || over || adjudicating;
+  const firstMarker = s.reviews.some((r) => r.kind === 'first' && holds(r, viewer));
+  return {
+    mark: (m: MarkRow) => seesAll || (viewer.id !== undefined && m.graderId === viewer.id),
+    aiDraft: !s.doubleMarked || seesAll || firstMarker || viewer.secondMarkerSeesAiDraft === true,
+  };
+}
+
+function presentReviewSummary(r: ReviewRow, viewer: Viewer, blind: { aiDraft: boolean }) {
+  return {
+    id: r.id,
+    kind: r.kind,
+    priority: r.priority,
+    status: r.status,
+    // Routing reasons hint at the AI's scores: hidden from whoever may not see its draft.
+    reasons: blind.aiDraft ? r.reasons : blindReasons(r.reasons),
+    note: r.note,
+    dueAt: r.dueAt.toISOString(),
+    // Who holds the claim and until when: what a grader's review screen shows.
+    ...(viewer.staff ? { claimedBy: r.claimedById, leaseExpiresAt: r.leaseExpiresAt?.toISOString() ?? null } : {}),
+  };
+}
+
+function presentMark(m: MarkRow) {
+  return {
+    id: m.id,
+    reviewId: m.reviewId,
+    kind: m.kind,
+    graderId: m.graderId,
+    overall: Number(m.overall),
+    level: m.level as Level,
+    criteria: m.criteria as Record<string, { score: number; feedback?: string }>,
+    feedback: m.feedback,
+    markedAt: m.createdAt.toISOString(),
+  };
+}
+
+/** The marking under way: for staff the one they hold; else an open one; else the latest. */
+function currentReview(s: SubmissionRecord, viewer: Viewer): ReviewRow | undefined {
+  const latest = s.reviews.at(-1);
+  return s.reviews.find((r) => r.status === 'claimed' && holds(r, viewer)) ?? s.reviews.findLast((r) => r.status === 'open' || r.status === 'claimed') ?? latest;
+}
+
+const dayMs = 86_400_000;
+
+export function presentAppeal(a: NonNullable<SubmissionRecord['appeal']>) {
+  return {
+    id: a.id,
+    submissionId: a.submissionId,
+    status: a.status,
+    reason: a.reason,
+    response: a.response,
+    appealedVersion: a.appealedVersion,
+    resultVersion: a.resultVersion,
+    decidedAt: a.decidedAt?.toISOString() ?? null,
+    createdAt: a.createdAt.toISOString(),
+  };
+}
+
+function presentMarking(s: SubmissionRecord, final: ResultRow | null, viewer: Viewer) {
+  const finals = s.results.filter((r) => r.version > 0);
+  const windowOpen =
+    viewer.appealWindowDays !== undefined && viewer.appealWindowDays > 0 && s.status === 'completed' && final !== null && s.appeal === null
+      ? new Date(final.createdAt.getTime() + viewer.appealWindowDays * dayMs)
+      : null;
+  return {
+    secondMarked: s.marks.some((m) => m.kind === 'second') && s.status === 'completed',
+    adjudicated: finals.some((r) => r.source === 'adjudicated'),
+    changedOnAppeal: finals.some((r) => r.source === 'appeal'),
+    overridden: finals.some((r) => r.source === 'override'),
+    appeal: s.appeal && presentAppeal(s.appeal),
+    appealOpenUntil: windowOpen && windowOpen.getTime() > Date.now() ? windowOpen.toISOString() : null,
+  };
+}
+
+/**
+ * `result` is the final result (the latest version). Staff (graders, seniors, admins) also see
+ * `aiDraft`, the AI result that went to review, every marking, the marks blindness allows and
+ * the result's earlier versions.
+ */
+export function presentSubmission(s: SubmissionRecord, links: { self: string }, viewer: Viewer = { staff: false }): SubmissionView {
   const final = s.results.find((r) => r.isFinal) ?? null;
-  const draft = s.results.find((r) => r.source === 'ai' && !r.isFinal) ?? null;
+  const draft = s.results.find((r) => r.version === 0) ?? null;
+  const blind = blindness(s, viewer);
+  const review = currentReview(s, viewer);
   return {
     id: s.id,
     skill: s.skill,
@@ -63,17 +182,16 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
         }
       : {}),
     result: final && presentResult(final),
-    ...(viewer.staff ? { aiDraft: draft && presentResult(draft) } : {}),
-    review: s.review && {
-      id: s.review.id,
-      priority: s.review.priority,
-      status: s.review.status,
-      reasons: s.review.reasons,
-      note: s.review.note,
-      dueAt: s.review.dueAt.toISOString(),
-      // Who holds the claim and until when: what a grader's review screen shows.
-      ...(viewer.staff ? { claimedBy: s.review.claimedById, leaseExpiresAt: s.review.leaseExpiresAt?.toISOString() ?? null } : {}),
-    },
+    ...(viewer.staff
+      ? {
+          aiDraft: draft && blind.aiDraft ? presentResult(draft) : null,
+          reviews: s.reviews.map((r) => presentReviewSummary(r, viewer, blind)),
+          marks: s.marks.filter(blind.mark).map(presentMark),
+          resultHistory: s.results.filter((r) => r.version > 0).map(presentResult),
+        }
+      : {}),
+    review: review ? presentReviewSummary(review, viewer, viewer.staff ? blind : { aiDraft: !s.doubleMarked }) : null,
+    marking: presentMarking(s, final, viewer),
     links,
   };
 }
@@ -82,7 +200,7 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
  * One submission on its own page: also what was asked and, for writing, the essay. Lists leave
  * both out to keep their pages small.
  */
-export function presentSubmissionDetail(s: SubmissionRecord, links: { self: string }, viewer: { staff: boolean } = { staff: false }): SubmissionDetailView {
+export function presentSubmissionDetail(s: SubmissionRecord, links: { self: string }, viewer: Viewer = { staff: false }): SubmissionDetailView {
   return {
     ...presentSubmission(s, links, viewer),
     prompt: s.prompt,

@@ -8,8 +8,10 @@ import { answeredTaskSelect } from './submission.answer.ts';
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export const submissionInclude = {
-  results: { include: { criteria: true } },
-  review: true,
+  results: { include: { criteria: true }, orderBy: { version: 'asc' } },
+  reviews: { orderBy: { createdAt: 'asc' } },
+  marks: { orderBy: { createdAt: 'asc' } },
+  appeal: true,
   transcript: true,
   examTask: { select: answeredTaskSelect },
 } as const;

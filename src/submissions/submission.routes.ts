@@ -13,7 +13,7 @@ import { rateLimit, type RateLimiter } from '../lib/http/rate-limit.ts';
 import { mimeTypes, type AudioFormat } from '../speech/audio-format.ts';
 import { AudioNotFoundError, type AudioStore } from '../storage/audio-store.ts';
 import { receiveAudio, type ReceivedAudio } from './audio-upload.ts';
-import { presentSubmission, presentSubmissionDetail, selfLink } from './submission.presenter.ts';
+import { presentSubmission, presentSubmissionDetail, selfLink, viewerOf } from './submission.presenter.ts';
 import { jsonBody } from '../lib/http/json-body.ts';
 import {
   createWritingSubmissionSchema,
@@ -36,7 +36,6 @@ export interface SubmissionRouteDeps {
   limiter: RateLimiter;
 }
 
-const isStaff = (res: Response) => principalOf(res.locals).role !== 'student';
 
 /** The Idempotency-Key header: 1-255 visible ASCII characters (e.g. a UUID), or absent. */
 function idempotencyKeyOf(req: Request): string | undefined {
@@ -137,8 +136,8 @@ export const submissionRoutes = [
     responses: { 200: { description: 'A page', schema: submissionPageSchema }, ...problems(400, 401) },
     handler: async ({ query }, { res, deps, reply }) => {
       const page = await deps.service.list(principalOf(res.locals), query);
-      const staff = isStaff(res);
-      return reply(200, { items: page.items.map((s) => presentSubmission(s, selfLink(s.id), { staff })), nextCursor: page.nextCursor });
+      const viewer = viewerOf(principalOf(res.locals), deps.config.moderation);
+      return reply(200, { items: page.items.map((s) => presentSubmission(s, selfLink(s.id), viewer)), nextCursor: page.nextCursor });
     },
   }),
   operation({
@@ -152,7 +151,7 @@ export const submissionRoutes = [
     handler: async ({ params }, { res, deps, reply }) => {
       const submission = await deps.service.getVisible(params.id, principalOf(res.locals));
       if (!submission) throw new NotFoundError('No submission with this id.');
-      return reply(200, presentSubmissionDetail(submission, selfLink(submission.id), { staff: isStaff(res) }));
+      return reply(200, presentSubmissionDetail(submission, selfLink(submission.id), viewerOf(principalOf(res.locals), deps.config.moderation)));
     },
   }),
   operation({
@@ -205,7 +204,7 @@ export const submissionRoutes = [
       if (!submission) throw new NotFoundError('No submission with this id.');
       const links = selfLink(submission.id);
       res.location(links.self);
-      return reply(202, presentSubmission(submission, links, { staff: true }));
+      return reply(202, presentSubmission(submission, links, viewerOf(principalOf(res.locals), deps.config.moderation)));
     },
   }),
 ];

@@ -148,13 +148,19 @@ const criterionResult = z.strictObject({
   estimated: z.literal(true).optional().describe('Present when the score is estimated from indirect evidence (pronunciation from a transcript).'),
 });
 
+export const reviewKinds = ['first', 'second', 'adjudication', 'appeal'] as const;
+export const reviewKindSchema = z.enum(reviewKinds).describe('Which marking: `first` (or only), the blind `second`, a senior\'s `adjudication` between two that disagree, a senior\'s decision on an `appeal`.');
+export const resultSources = ['ai', 'human', 'double_marked', 'adjudicated', 'override', 'appeal'] as const;
+
 export const resultSchema = z
   .strictObject({
     overall: z.number(),
     level: levelSchema,
     criteria: z.record(z.string(), criterionResult),
     feedback: z.string(),
-    source: z.enum(['ai', 'human']),
+    source: z.enum(resultSources).describe('`ai`; `human` (one mark); `double_marked` (the mean of two agreeing marks); `adjudicated` (a senior between two that disagreed); `override`; `appeal` (changed on appeal).'),
+    version: z.number().int().describe('1 for the first final result; an override or an appeal that changes it adds one. 0: an AI draft that went to review.'),
+    reason: z.string().nullable().describe('Why an override or appeal changed the result.'),
     provider: z.string(),
     model: z.string().nullable(),
     scorerVersion: z.string(),
@@ -166,6 +172,47 @@ export const resultSchema = z
     gradedAt: instantOut,
   })
   .meta({ id: 'Result' });
+
+export const markSchema = z
+  .strictObject({
+    id: z.uuid(),
+    reviewId: z.uuid(),
+    kind: reviewKindSchema,
+    graderId: z.uuid().nullable(),
+    overall: z.number(),
+    level: levelSchema,
+    criteria: z.record(z.string(), z.strictObject({ score: z.number(), feedback: z.string().optional() })),
+    feedback: z.string(),
+    markedAt: instantOut,
+  })
+  .meta({ id: 'Mark', description: "One human marker's scores, kept whatever the final result became." });
+
+export const appealStatuses = ['open', 'upheld', 'changed'] as const;
+
+export const appealSchema = z
+  .strictObject({
+    id: z.uuid(),
+    submissionId: z.uuid(),
+    status: z.enum(appealStatuses),
+    reason: z.string(),
+    response: z.string().nullable().describe("The senior's answer, once decided."),
+    appealedVersion: z.number().int(),
+    resultVersion: z.number().int().nullable().describe('The version the decision left: the appealed one when upheld, a new one when changed.'),
+    decidedAt: instantOut.nullable(),
+    createdAt: instantOut,
+  })
+  .meta({ id: 'Appeal' });
+
+export const markingSchema = z
+  .strictObject({
+    secondMarked: z.boolean().describe('Two people marked it independently.'),
+    adjudicated: z.boolean().describe('Their marks disagreed and a senior decided.'),
+    changedOnAppeal: z.boolean(),
+    overridden: z.boolean(),
+    appeal: appealSchema.nullable(),
+    appealOpenUntil: instantOut.nullable().describe('Until when the student may appeal; null when they cannot (not completed, appealed already, window over).'),
+  })
+  .meta({ id: 'Marking', description: 'How the result was reached, and the appeal.' });
 
 export const transcriptSchema = z
   .strictObject({
@@ -191,6 +238,7 @@ export const transcriptSchema = z
 
 const reviewSummary = z.strictObject({
   id: z.uuid(),
+  kind: reviewKindSchema,
   priority: reviewPrioritySchema,
   status: reviewStatusSchema,
   reasons: z.array(z.string()),
@@ -225,7 +273,11 @@ export const submissionSchema = z
     transcript: transcriptSchema.nullable().optional().describe('Speaking only: what the recogniser heard, once it has.'),
     result: resultSchema.nullable().describe('The final result.'),
     aiDraft: resultSchema.nullable().optional().describe('Staff only: the AI result that went to review instead of being final.'),
-    review: reviewSummary.nullable(),
+    review: reviewSummary.nullable().describe('The marking under way (for staff: the one they hold, if any), else the latest.'),
+    reviews: z.array(reviewSummary).optional().describe('Staff only: every marking, in the order they opened.'),
+    marks: z.array(markSchema).optional().describe('Staff only, and blind: while marking is under way a marker sees only their own mark (an adjudicator, and admins, see all); once completed, every mark.'),
+    resultHistory: z.array(resultSchema).optional().describe('Staff only: every final version, oldest first (the last is `result`).'),
+    marking: markingSchema,
     links: z.strictObject({ self: z.string() }),
   })
   .meta({ id: 'Submission' });

@@ -4,6 +4,8 @@
 import type { Client } from '@temporalio/client';
 import type { Principal } from '../auth/access-tokens.ts';
 import type { Config } from '../config/env.ts';
+import { recordAudit, redactAuditOf } from '../audit/audit.ts';
+import { appealWorkflowIdFor } from '../grading/contract.ts';
 import { createGradingStarter, type GradingStarter } from '../grading/starter.ts';
 import { ConflictError } from '../lib/http/errors.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -67,7 +69,7 @@ export function createSubmissionService({
     },
 
     /**
-     * Hard delete (events, results and review go with it by cascade), then end the workflow.
+     * Hard delete (events, results, reviews, marks and appeal go with it by cascade; the audit trail keeps who did what, without the contents), then end the workflow.
      * A student cannot delete an answer of a sitting whose time is over (409).
      * If Temporal cannot be reached the workflow still ends: its next activity finds the
      * submission gone.
@@ -84,16 +86,23 @@ export function createSubmissionService({
       if (viewer.role === 'student' && due && due <= new Date()) {
         throw new ConflictError(`This answer belongs to a sitting that closed for you at ${due.toISOString()}; it can no longer be deleted.`);
       }
-      await prisma.submission.delete({ where: { id } });
+      // The audit trail outlives the submission without what could quote it.
+      await prisma.$transaction(async (tx) => {
+        await tx.submission.delete({ where: { id } });
+        await redactAuditOf(tx, id);
+        await recordAudit(tx, { actorId: viewer.id, action: 'submission.deleted', submissionId: id });
+      });
       if (submission.audioKey) {
         await audioStore
           .remove(submission.audioKey)
           .catch((error: unknown) => logger.error({ err: error, submissionId: id }, 'could not delete the audio of a deleted submission'));
       }
-      await temporal.workflow
-        .getHandle(submission.workflowId)
-        .terminate('submission deleted')
-        .catch((error: unknown) => logger.debug({ err: error, submissionId: id }, 'no running workflow to end'));
+      for (const workflowId of [submission.workflowId, appealWorkflowIdFor(id)]) {
+        await temporal.workflow
+          .getHandle(workflowId)
+          .terminate('submission deleted')
+          .catch((error: unknown) => logger.debug({ err: error, submissionId: id, workflowId }, 'no running workflow to end'));
+      }
       return true;
     },
 
@@ -104,12 +113,13 @@ export function createSubmissionService({
       if (submission.status !== 'failed') {
         throw new ConflictError(`Only failed submissions can be re-driven; this one is ${submission.status}.`);
       }
-      await prisma.$transaction((tx) =>
-        transition(tx, id, 'pending', {
+      await prisma.$transaction(async (tx) => {
+        await transition(tx, id, 'pending', {
           set: { failureReason: null, workflowStartedAt: null },
           eventData: { redrivenBy: admin.id, previousFailure: submission.failureReason },
-        }),
-      );
+        });
+        await recordAudit(tx, { actorId: admin.id, action: 'submission.redriven', submissionId: id, before: { status: 'failed', failureReason: submission.failureReason } });
+      });
       await grading.startOrLeaveToReconciler(submission, { redrive: true });
       return findSubmission(prisma, id);
     },

@@ -16,7 +16,7 @@ import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownPrompt, postSpeaking, silentWav, speakingForm } from '../helpers/speech.ts';
 import { bankTask, writingBody } from '../helpers/tasks.ts';
-import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
+import { callApi, createUser, signedIn, type TestUser } from '../helpers/users.ts';
 
 let platform: TestPlatform;
 let users: Record<Role, TestUser>;
@@ -62,6 +62,8 @@ async function seed(): Promise<Record<string, string[]>> {
     { timeoutMs: 60_000, what: 'the seeded submissions to be graded' },
   );
   expect(rows.filter((r) => failed.includes(r.id)).map((r) => r.status)).toEqual(['failed', 'failed']);
+  // Accounts whose name and role the admin's run may change (never the runs' own accounts).
+  const accounts = await Promise.all([1, 2].map(() => createUser(platform, 'student')));
   const reviews = await platform.prisma.reviewTask.findMany({ where: { submissionId: { in: inReview } }, select: { id: true } });
   expect(reviews).toHaveLength(inReview.length);
   return {
@@ -74,13 +76,14 @@ async function seed(): Promise<Record<string, string[]>> {
     students: [student.id],
     tasks: [...tasks, draft],
     sittings: [sitting.id],
+    accounts: accounts.map((a) => a.id),
   };
 }
 
 beforeAll(async () => {
   platform = await startTestPlatform({ logger: pino({ level: 'error' }, { write: (line: string) => void serverErrors.push(line) }) });
-  const [student, grader, admin] = await Promise.all([signedIn(platform, 'student'), signedIn(platform, 'grader'), signedIn(platform, 'admin')]);
-  users = { student, grader, admin };
+  const [student, grader, senior, admin] = await Promise.all((['student', 'grader', 'senior', 'admin'] as const).map((role) => signedIn(platform, role)));
+  users = { student: student!, grader: grader!, senior: senior!, admin: admin! };
   dictionaries = await seed();
   scratch = await mkdtemp(path.join(tmpdir(), 'vstep-fuzz-'));
 }, 120_000);
@@ -132,6 +135,8 @@ function operationSettings(name: string): Record<string, unknown> {
     case 'POST /admin/tasks/{id}/publish':
     case 'POST /admin/tasks/{id}/archive':
       return { parameters: { 'path.id': offered('tasks') } };
+    case 'PATCH /admin/users/{id}':
+      return { parameters: { 'path.id': offered('accounts') } };
     case 'GET /sittings/{id}':
       return { parameters: { 'path.id': offered('sittings') } };
     case 'POST /attempts':

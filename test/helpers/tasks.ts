@@ -13,6 +13,8 @@ export interface BankTaskSpec {
   title?: string;
   questions?: string[];
   graderNotes?: string;
+  /** Share of answers drawn for a blind second mark (0-1). */
+  secondMarkingRate?: number;
 }
 
 const made = new WeakMap<TestPlatform, Map<string, Promise<string>>>();

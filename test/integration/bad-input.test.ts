@@ -32,7 +32,7 @@ beforeAll(async () => {
   const { id: submissionId } = await submitWriting(platform, { student, body: { mode: 'human' } });
   const review = await eventually(
     async () => {
-      const row = await platform.prisma.reviewTask.findUnique({ where: { submissionId }, include: { submission: true } });
+      const row = await platform.prisma.reviewTask.findFirst({ where: { submissionId }, include: { submission: true } });
       return row?.submission.status === 'review_pending' ? row : undefined;
     },
     { what: 'the submission to reach review' },

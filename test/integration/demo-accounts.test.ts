@@ -11,7 +11,7 @@ beforeAll(async () => {
 afterAll(() => platform?.stop());
 
 describe('local demo accounts', () => {
-  it('when seeded in local mode, then one account per role logs in with DEMO_PASSWORD, and seeding again is harmless', async () => {
+  it('when seeded in local mode, then one account per role (and a second grader) logs in with DEMO_PASSWORD, and seeding again is harmless', async () => {
     const local = loadConfig({ APP_ENV: 'local', DEMO_PASSWORD: 'a-demo-passphrase' });
     await seedDemoAccounts(platform.prisma, local);
     await seedDemoAccounts(platform.prisma, local);
@@ -20,7 +20,8 @@ describe('local demo accounts', () => {
       expect(res.status).toBe(200);
       expect(await platform.prisma.user.count({ where: { email: account.email } })).toBe(1);
     }
-    expect(demoAccounts.map((a) => a.role)).toEqual(['student', 'grader', 'admin']);
+    expect(demoAccounts.map((a) => a.role)).toEqual(['student', 'grader', 'grader', 'senior', 'admin']);
+    expect(demoAccounts.map((a) => a.email)).toContain('grader2@example.com');
   });
 
   it.each(['staging', 'production', 'ci', 'test'])('when APP_ENV=%s, then seeding refuses', async (env) => {

@@ -75,7 +75,7 @@ describe('grading with an OpenAI-compatible provider', () => {
     const scores = (x: number) => ({ taskFulfilment: x, organisation: x, vocabulary: x, grammar: x });
     fake.script({ kind: 'assessment', scores: scores(far), confidence: 0.95 });
     const disagreeing = await submitWriting(platform, { body: { mode: 'hybrid' } });
-    const review = await eventually(() => platform.prisma.reviewTask.findUnique({ where: { submissionId: disagreeing.id } }).then((r) => r ?? undefined), { what: 'the review task' });
+    const review = await eventually(() => platform.prisma.reviewTask.findFirst({ where: { submissionId: disagreeing.id } }).then((r) => r ?? undefined), { what: 'the review task' });
     expect(review.reasons).toContain('offline_scorer_disagrees');
 
     fake.script({ kind: 'assessment', scores: scores(near), confidence: 0.95 });

@@ -96,12 +96,12 @@ describe('timers', () => {
     await run(new BaselineScorer(), async (taskQueue) => {
       const { id, handle } = await start(taskQueue, 'human', { slaSeconds: 1200, reviewDueSeconds: 86_400 });
       await env.sleep('5 minutes');
-      expect((await prisma.reviewTask.findUniqueOrThrow({ where: { submissionId: id } })).priority).toBe('low');
+      expect((await prisma.reviewTask.findFirstOrThrow({ where: { submissionId: id } })).priority).toBe('low');
       await env.sleep('20 minutes');
-      const submission = await prisma.submission.findUniqueOrThrow({ where: { id }, include: { review: true } });
+      const submission = await prisma.submission.findUniqueOrThrow({ where: { id }, include: { reviews: true } });
       expect(submission.slaBreached).toBe(true);
       expect(submission.status).toBe('review_pending');
-      expect(submission.review).toMatchObject({ priority: 'high', reasons: ['human_mode', 'sla_breached'] });
+      expect(submission.reviews[0]).toMatchObject({ priority: 'high', reasons: ['human_mode', 'sla_breached'] });
       const types = (await listEvents(prisma, id)).map((e) => e.type);
       expect(types).toEqual(expect.arrayContaining(['sla_breached', 'review_escalated']));
       expect(await counterValue(slaBreaches)).toBeGreaterThanOrEqual(1);
@@ -116,7 +116,7 @@ describe('timers', () => {
     await run(new BaselineScorer(), async (taskQueue) => {
       const { id, handle } = await start(taskQueue, 'human', { slaSeconds: 7 * 86_400, reviewDueSeconds: 600 });
       await env.sleep('15 minutes');
-      const review = await prisma.reviewTask.findUniqueOrThrow({ where: { submissionId: id } });
+      const review = await prisma.reviewTask.findFirstOrThrow({ where: { submissionId: id } });
       expect(review).toMatchObject({ priority: 'high', reasons: ['human_mode', 'review_overdue'], status: 'open' });
       const escalations = (await listEvents(prisma, id)).filter((e) => e.type === 'review_escalated');
       expect(escalations).toHaveLength(1);
@@ -134,9 +134,9 @@ describe('timers', () => {
       const { id, handle } = await start(taskQueue, 'hybrid', { slaSeconds: 7 * 86_400, reviewDueSeconds: 86_400, retryInitialSeconds: 60 });
       // 60 s, 120 s, 240 s of backoff between four attempts: skipped, not waited.
       await env.sleep('10 minutes');
-      const submission = await prisma.submission.findUniqueOrThrow({ where: { id }, include: { review: true } });
+      const submission = await prisma.submission.findUniqueOrThrow({ where: { id }, include: { reviews: true } });
       expect(submission.status).toBe('review_pending');
-      expect(submission.review).toMatchObject({ priority: 'high', reasons: ['scoring_failed'] });
+      expect(submission.reviews[0]).toMatchObject({ priority: 'high', reasons: ['scoring_failed'] });
       expect(await handle.query('gradingState')).toMatchObject({ phase: 'awaiting_review' });
     });
   });

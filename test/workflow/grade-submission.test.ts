@@ -9,11 +9,11 @@ import type { OpenReviewInput } from '../../activities/review.activities.ts';
 import { findExecutable } from '../../src/embedded/temporal.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { completeReviewUpdate, reviewFailureTypes, type GradeSubmissionOutput, type ReviewDecision } from '../../src/grading/contract.ts';
+import { appealStateQuery, completeReviewUpdate, reviewFailureTypes, type GradeSubmissionOutput, type ReviewDecision } from '../../src/grading/contract.ts';
 import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { workflowInterceptorModules, workflowsPath } from '../../workers/create-grading-worker.ts';
 import { testLogger } from '../helpers/platform.ts';
-import { completeWhenAwaited, decisionFor, inputFor, startGrading, stateWhen, stubActivities, type Call, type Scenario } from './harness.ts';
+import { appealReviewId, completeWhenAwaited, decisionFor, inputFor, startAppeal, startGrading, stateWhen, stubActivities, type Call, type Scenario } from './harness.ts';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: { code: string };
@@ -249,5 +249,130 @@ describe('GradeSubmission and deletion', () => {
     const { output, names } = await grade(scenario as Scenario);
     expect(output).toEqual({ submissionId: expect.any(String), status: 'deleted' });
     expect(names).toEqual(steps);
+  });
+});
+
+describe('GradeSubmission double marking', () => {
+  const marks = (handle: Handle) => stateWhen(handle, (s) => (s.reviews?.length ?? 0) >= 2 && s.phase === 'awaiting_review', 'both markings open');
+  const send = (handle: Handle, d: ReviewDecision) => handle.executeUpdate(completeReviewUpdate, { args: [d] });
+
+  it('when two blind marks agree, then the result is their criterion-wise mean on the half-point grid, and the first mark is answered while the second is due', async () => {
+    const { output, calls } = await grade({ skill: 'writing', mode: 'hybrid', doubleMarked: true, draft: { confidence: 0.2 } }, async (handle) => {
+      const state = await marks(handle);
+      const [first, second] = state.reviews!;
+      expect([first!.kind, second!.kind]).toEqual(['first', 'second']);
+      expect(await send(handle, { ...decisionFor('writing', 6), reviewId: first!.reviewId })).toMatchObject({ status: 'review_pending' });
+      return send(handle, { ...decisionFor('writing', 6.5), reviewId: second!.reviewId });
+    });
+    // 6 and 6.5 on every criterion: each mean 6.25, rounded up to 6.5, as every VSTEP score is.
+    expect(output).toMatchObject({ status: 'completed', source: 'double_marked', overall: 6.5 });
+    const opened = calls.filter((c) => c.name === 'openReview').map((c) => c.args[1] as OpenReviewInput);
+    // The AI draft and the routing reasons that hint at it go to the first marker only.
+    expect(opened.map((o) => [o.kind, o.draft === null, o.reasons])).toEqual([
+      ['first', false, ['low_confidence']],
+      ['second', true, ['second_marking']],
+    ]);
+    const finished = calls.find((c) => c.name === 'finishModeration')!.args[1] as { source: string; criteria: Record<string, { score: number }> };
+    expect(finished.source).toBe('double_marked');
+    expect(Object.values(finished.criteria).map((c) => c.score)).toEqual([6.5, 6.5, 6.5, 6.5]);
+    expect(calls.filter((c) => c.name === 'recordMark')).toHaveLength(2);
+    expect(calls.map((c) => c.name)).not.toContain('completeReview');
+  });
+
+  it('when the two marks are further apart than the threshold, then a senior adjudicates at high priority and their scores are final', async () => {
+    let adjudicator: ReviewDecision | undefined;
+    const { output, calls } = await grade({ skill: 'speaking', mode: 'human', doubleMarked: true }, async (handle) => {
+      const [first, second] = (await marks(handle)).reviews!;
+      await send(handle, { ...decisionFor('speaking', 5), reviewId: first!.reviewId });
+      expect(await send(handle, { ...decisionFor('speaking', 7), reviewId: second!.reviewId })).toMatchObject({ status: 'review_pending' });
+      const state = await stateWhen(handle, (s) => s.reviews?.length === 3 && s.phase === 'awaiting_review', 'the adjudication');
+      const third = state.reviews![2]!;
+      expect(third).toMatchObject({ kind: 'adjudication', priority: 'high', reasons: ['marks_disagree', 'levels_differ'] });
+      adjudicator = { ...decisionFor('speaking', 6), reviewId: third.reviewId };
+      return send(handle, adjudicator);
+    });
+    expect(output).toMatchObject({ status: 'completed', source: 'adjudicated', overall: 6 });
+    expect(calls.find((c) => c.name === 'finishModeration')!.args[1]).toMatchObject({ source: 'adjudicated', graderId: adjudicator!.graderId });
+  });
+
+  it('when one grader sends both marks, or a mark for a review that is not open, then the second is refused and the grading waits for another marker', async () => {
+    const { output } = await grade({ skill: 'writing', mode: 'human', doubleMarked: true }, async (handle) => {
+      const [first, second] = (await marks(handle)).reviews!;
+      const mine = { ...decisionFor('writing', 6), reviewId: first!.reviewId };
+      await send(handle, mine);
+      expect(await refusalOf(send(handle, { ...mine, reviewId: second!.reviewId }))).toMatchObject({ type: reviewFailureTypes.alreadyMarked });
+      expect(await refusalOf(send(handle, { ...decisionFor('writing', 6), reviewId: first!.reviewId }))).toMatchObject({ type: reviewFailureTypes.notAwaitingReview, message: 'the review is already completed' });
+      expect(await refusalOf(send(handle, { ...decisionFor('writing', 6), reviewId: randomUUID() }))).toMatchObject({ type: reviewFailureTypes.notAwaitingReview });
+      return send(handle, { ...decisionFor('writing', 6), reviewId: second!.reviewId });
+    });
+    expect(output).toMatchObject({ status: 'completed', source: 'double_marked', overall: 6 });
+  });
+
+  it('when the markings wait past their due time, then they are escalated once together and keep waiting', async () => {
+    const { calls, output } = await grade({ skill: 'writing', mode: 'human', doubleMarked: true, policy: { reviewDueSeconds: 600 } }, async (handle) => {
+      const [first, second] = (await marks(handle)).reviews!;
+      await send(handle, { ...decisionFor('writing', 6), reviewId: first!.reviewId });
+      await env.sleep('15 minutes');
+      await stateWhen(handle, (s) => s.reviews!.some((r) => r.escalated), 'the overdue escalation');
+      await env.sleep('1 day');
+      return send(handle, { ...decisionFor('writing', 6), reviewId: second!.reviewId });
+    });
+    expect(calls.filter((c) => c.name === 'escalateReview').map((c) => c.args[1])).toEqual(['review_overdue']);
+    expect(output.status).toBe('completed');
+  });
+});
+
+describe('AppealSubmission', () => {
+  async function appeal(scenario: Partial<Scenario>, drive: (handle: Awaited<ReturnType<typeof startAppeal>>, excluded: string) => Promise<unknown>) {
+    const taskQueue = `appeal-${randomUUID()}`;
+    const calls: Call[] = [];
+    const full: Scenario = { skill: 'writing', mode: 'human', ...scenario };
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities: stubActivities(full, calls) });
+    const excluded = randomUUID();
+    const output = await worker.runUntil(async () => {
+      const input = inputFor(full, taskQueue, await env.currentTimeMs());
+      const handle = await startAppeal(env.client, { appealId: randomUUID(), submissionId: input.submissionId, skill: 'writing', policy: input.policy, excludedGraderIds: [excluded] }, taskQueue);
+      await drive(handle, excluded);
+      return handle.result();
+    });
+    return { output, calls };
+  }
+  const awaiting = async (handle: Awaited<ReturnType<typeof startAppeal>>) => {
+    for (let i = 0; i < 200; i++) {
+      if ((await handle.query(appealStateQuery)).phase === 'awaiting_review') return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error('the appeal review never opened');
+  };
+
+  it('when a marker of the result tries to decide its appeal, then it is refused; another senior decides, and the outcome is recorded', async () => {
+    const { output, calls } = await appeal({ appeal: 'changed' }, async (handle, excluded) => {
+      await awaiting(handle);
+      const decision = { ...decisionFor('writing', 7), reviewId: appealReviewId };
+      expect(await refusalOf(handle.executeUpdate(completeReviewUpdate, { args: [{ ...decision, graderId: excluded }] }))).toMatchObject({ type: reviewFailureTypes.alreadyMarked });
+      expect(await handle.executeUpdate(completeReviewUpdate, { args: [decision] })).toMatchObject({ status: 'completed', source: 'appeal' });
+    });
+    expect(output).toMatchObject({ status: 'changed', version: 2 });
+    expect(calls.map((c) => c.name)).toEqual(['openAppealReview', 'decideAppeal']);
+  });
+
+  it('when nobody decides the appeal in time, then its review is escalated once and it keeps waiting (time skipped)', async () => {
+    const { output, calls } = await appeal({ policy: { reviewDueSeconds: 3600 } }, async (handle) => {
+      await awaiting(handle);
+      await env.sleep('2 hours');
+      await env.sleep('10 days');
+      expect((await handle.query(appealStateQuery)).review).toMatchObject({ escalated: true });
+      await handle.executeUpdate(completeReviewUpdate, { args: [{ ...decisionFor('writing', 6), reviewId: appealReviewId }] });
+    });
+    expect(calls.filter((c) => c.name === 'escalateReview').map((c) => c.args[1])).toEqual(['review_overdue']);
+    expect(output).toMatchObject({ status: 'upheld' });
+  });
+
+  it('when the submission is deleted before the decision is stored, then the appeal ends quietly', async () => {
+    const { output } = await appeal({ appeal: 'gone' }, async (handle) => {
+      await awaiting(handle);
+      await handle.executeUpdate(completeReviewUpdate, { args: [{ ...decisionFor('writing', 6), reviewId: appealReviewId }] });
+    });
+    expect(output).toMatchObject({ status: 'deleted' });
   });
 });

@@ -9,11 +9,14 @@ import type { OpenReviewInput } from '../../activities/review.activities.ts';
 import type { GradingMode, Skill, Task } from '../../src/domain/scores.ts';
 import { criteriaFor, levelFor, overallScore } from '../../src/domain/scores.ts';
 import {
+  appealWorkflowIdFor,
+  appealWorkflowType,
   completeReviewUpdate,
   failureTypes,
   gradeSubmissionWorkflowType,
   gradingStateQuery,
   workflowIdFor,
+  type AppealInput,
   type GradeSubmissionInput,
   type GradeSubmissionOutput,
   type GradingPolicy,
@@ -41,6 +44,10 @@ export interface Scenario {
   slaSeconds?: number;
   /** The stored response tries to instruct the grader: opening the review finds it. */
   steers?: boolean;
+  /** Drawn for a blind second mark. */
+  doubleMarked?: boolean;
+  /** What deciding an appeal answers. */
+  appeal?: 'upheld' | 'changed' | 'gone';
 }
 
 export interface Call {
@@ -117,11 +124,23 @@ export function stubActivities(scenario: Scenario, calls: Call[]): GradingActivi
     escalateReview: record('escalateReview', async () => undefined),
     recordSlaBreach: record('recordSlaBreach', async () => undefined),
     completeReview: record('completeReview', async (_id: string, d: ReviewDecision) => ({ overall: overallScore(d.criteria) })),
+    recordMark: record('recordMark', async (_id: string, d: ReviewDecision) => ({ overall: overallScore(d.criteria) })),
+    finishModeration: record('finishModeration', async (_id: string, final: { criteria: ReviewDecision['criteria'] }) => ({ overall: overallScore(final.criteria) })),
+    openAppealReview: record('openAppealReview', async () => ({ reviewId: appealReviewId })),
+    decideAppeal: record('decideAppeal', () =>
+      scenario.appeal === 'gone'
+        ? step('gone', () => ({ status: 'upheld' as const, version: 1 }), failureTypes.unscorable)
+        : Promise.resolve({ status: scenario.appeal ?? 'upheld', version: scenario.appeal === 'changed' ? 2 : 1 }),
+    ),
   };
 }
 
+/** The review id the stub opens for an appeal. */
+export const appealReviewId = randomUUID();
+
 export function inputFor(scenario: Scenario, taskQueue: string, now: number): GradeSubmissionInput {
   return {
+    ...(scenario.doubleMarked ? { doubleMarked: true } : {}),
     submissionId: randomUUID(),
     skill: scenario.skill,
     mode: scenario.mode,
@@ -144,6 +163,10 @@ export function inputFor(scenario: Scenario, taskQueue: string, now: number): Gr
 }
 
 export const taskOf = (skill: Skill): Task => (skill === 'writing' ? 'task1' : 'part1');
+
+export async function startAppeal(client: Client, input: AppealInput, taskQueue: string) {
+  return client.workflow.start(appealWorkflowType, { workflowId: appealWorkflowIdFor(input.submissionId), taskQueue, args: [input] });
+}
 
 export async function startGrading(client: Client, input: GradeSubmissionInput, taskQueue: string) {
   return client.workflow.start(gradeSubmissionWorkflowType, { workflowId: workflowIdFor(input.submissionId), taskQueue, args: [input] });
