@@ -10,7 +10,9 @@ import { eventually, startTestPlatform, type TestPlatform } from '../helpers/pla
 import { startTemporalProcess } from '../helpers/temporal-process.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { submitWriting } from '../helpers/submissions.ts';
-import { signedIn } from '../helpers/users.ts';
+import { bankTask } from '../helpers/tasks.ts';
+import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
+import { holidayPrompt } from '../../src/testing/essays.ts';
 import { freePort } from '../../src/embedded/ports.ts';
 import { startRedisServer } from '../../src/embedded/redis.ts';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
@@ -32,7 +34,7 @@ interface Tally {
   completed: number;
   inReview: number;
   failed: number;
-  /** Submissions with more than one result of the same source. */
+  /** Submissions with two results of one version, or more than one final result. */
   duplicated: number;
 }
 
@@ -43,7 +45,7 @@ async function tally(platform: TestPlatform, ids: string[]): Promise<Tally> {
     completed: rows.filter((r) => r.status === 'completed').length,
     inReview: rows.filter((r) => r.status === 'review_pending').length,
     failed: rows.filter((r) => r.status === 'failed').length,
-    duplicated: rows.filter((r) => new Set(r.results.map((x) => x.source)).size !== r.results.length).length,
+    duplicated: rows.filter((r) => new Set(r.results.map((x) => x.version)).size !== r.results.length || r.results.filter((x) => x.isFinal).length > 1).length,
   };
 }
 
@@ -104,6 +106,51 @@ describe('fault injection', () => {
     expect(result.completed).toBe(ids.length);
     expect(fake.requests.length).toBeGreaterThanOrEqual(ids.length);
   }, 240_000);
+
+  it('when the worker is killed (-9) while a double-marked answer waits for its adjudication, then the marks, the decision sent meanwhile and one final result all survive', async () => {
+    const platform = await startTestPlatform({ worker: false, env: { GRADING_ACTIVITY_TIMEOUT_SECONDS: '3' } });
+    cleanups.push(() => platform.stop());
+    const workerEnv = { WORKER_HTTP_PORT: '0', TEMPORAL_SEARCH_ATTRIBUTES: 'false' };
+    const start = () => runEntryPoint(platform, 'workers/grading.worker.ts', workerEnv);
+    let worker: RunningProcess = start();
+    cleanups.push(async () => killProcessGroup(worker, 'SIGKILL'));
+    const [student, graderA, graderB, senior] = await Promise.all([signedIn(platform, 'student'), signedIn(platform, 'grader'), signedIn(platform, 'grader'), signedIn(platform, 'senior')]);
+    const taskId = await bankTask(platform, { skill: 'writing', task: 'task1', prompt: holidayPrompt, mode: 'human', secondMarkingRate: 1, title: 'double-marked under faults' });
+    const { id, workflowId } = await submitWriting(platform, { student, body: { taskId, prompt: undefined, task: undefined, skill: undefined } });
+    const api = (user: TestUser, method: string, route: string, body?: unknown) => callApi(platform.baseUrl, user, method, route, body);
+    const reviewOf = (kind: 'first' | 'second' | 'adjudication') =>
+      eventually(async () => (await platform.prisma.reviewTask.findFirst({ where: { submissionId: id, kind }, select: { id: true } }))?.id, { what: `the ${kind} marking`, timeoutMs: 60_000 });
+    const mark = async (user: TestUser, reviewId: string, score: number) => {
+      expect((await api(user, 'POST', `/reviews/${reviewId}/claim`)).status).toBe(200);
+      return api(user, 'POST', `/reviews/${reviewId}/complete`, { criteria: Object.fromEntries(['taskFulfilment', 'organisation', 'vocabulary', 'grammar'].map((c) => [c, { score }])), feedback: `marked ${score}` });
+    };
+    expect((await mark(graderA, await reviewOf('first'), 4.5)).status).toBe(200);
+    expect((await mark(graderB, await reviewOf('second'), 7.5)).status).toBe(200);
+    const adjudication = await reviewOf('adjudication');
+
+    // The worker dies while the grading waits for the senior; the senior decides meanwhile.
+    killProcessGroup(worker, 'SIGKILL');
+    await worker.exited;
+    const decided = api(senior, 'POST', `/reviews/${adjudication}/claim`).then(async (claim) => {
+      expect(claim.status).toBe(200);
+      return api(senior, 'POST', `/reviews/${adjudication}/complete`, { criteria: Object.fromEntries(['taskFulfilment', 'organisation', 'vocabulary', 'grammar'].map((c) => [c, { score: 6 }])) });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await platform.prisma.submission.findUniqueOrThrow({ where: { id } })).status).toBe('review_pending');
+    worker = start();
+    expect((await decided).status).toBe(200);
+    await platform.temporal.workflow.getHandle(workflowId).result();
+    const result = await settle(platform, 'kill -9 worker awaiting adjudication', [id], 60_000);
+    expect(result.completed).toBe(1);
+    const marks = await platform.prisma.mark.findMany({ where: { submissionId: id }, orderBy: { createdAt: 'asc' } });
+    expect(marks.map((m) => [m.kind, Number(m.overall)])).toEqual([
+      ['first', 4.5],
+      ['second', 7.5],
+      ['adjudication', 6],
+    ]);
+    const finals = await platform.prisma.gradingResult.findMany({ where: { submissionId: id, isFinal: true } });
+    expect(finals.map((r) => [r.source, Number(r.overall), r.version])).toEqual([['adjudicated', 6, 1]]);
+  }, 180_000);
 
   it('when the Temporal server stops during a burst, then every submission is accepted (202) and all are graded after it returns', async () => {
     // A Temporal server of its own, keeping its state in a file so that it can be restarted.
