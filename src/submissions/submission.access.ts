@@ -6,11 +6,12 @@ import type { Prisma } from '../lib/prisma.ts';
 export function visibleTo(principal: Principal): Prisma.SubmissionWhereInput {
   switch (principal.role) {
     case 'admin':
+    // Seniors moderate: any result may need their override, an auto-graded one too.
+    case 'senior':
       return {};
     case 'student':
       return { studentId: principal.id };
     case 'grader':
-    case 'senior':
       // Markers work on submissions that are, or were, in human review.
       return { OR: [{ status: 'review_pending' }, { reviews: { some: {} } }] };
   }

@@ -8,7 +8,7 @@ export const feedbackLanguages = ['en', 'vi'] as const;
 
 const policyFields = {
   mode: z.enum(gradingModes).describe('`auto`: the AI result is final; `hybrid`: AI drafts, people review when routing says so; `human`: always a person.'),
-  secondMarkingRate: z.number().min(0).max(1).describe('Share of responses (0-1) a second, independent marker also marks.'),
+  secondMarkingRate: z.number().min(0).max(1).describe('Share of responses marked by people (0-1) that a second, independent marker also marks, blind; drawn reproducibly from the submission id (docs/moderation.md).'),
   feedbackLanguage: z.enum(feedbackLanguages).describe('Language of the feedback students get: `en` or `vi`.'),
 };
 
