@@ -210,8 +210,11 @@ export async function storeMark(tx: Prisma.TransactionClient, submissionId: stri
   const criteria = pick(mark.criteria, names);
   const overall = overallScore(criteria);
   const level = levelFor(overall);
+  // A marker whose account was deleted meanwhile: the mark stands without its grader (the audit
+  // record keeps the id), rather than a retry that can never succeed.
+  const grader = await tx.user.findUnique({ where: { id: mark.graderId }, select: { id: true } });
   await tx.mark.create({
-    data: { submissionId, reviewId: mark.reviewId, kind: mark.kind, graderId: mark.graderId, overall, level, feedback: mark.feedback ?? '', criteria },
+    data: { submissionId, reviewId: mark.reviewId, kind: mark.kind, graderId: grader?.id ?? null, overall, level, feedback: mark.feedback ?? '', criteria },
   });
   await tx.reviewTask.update({ where: { id: mark.reviewId }, data: { status: 'completed', completedAt: new Date(), leaseExpiresAt: null } });
   await recordAudit(tx, {

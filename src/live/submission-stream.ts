@@ -80,7 +80,9 @@ async function stream({ prisma, hub, logger, getVisible, admit, heartbeatMs }: L
   if (!submission) throw new NotFoundError('No submission with this id.');
   const staff = viewer.role !== 'student';
   const lastEventId = lastEventIdOf(req);
-  if (lastEventId !== undefined && settledStatuses.has(submission.status)) {
+  // A completed result whose appeal is being decided can still change: its stream stays open.
+  let appealOpen = submission.appeal?.status === 'open';
+  if (lastEventId !== undefined && settledStatuses.has(submission.status) && !appealOpen) {
     if ((await prisma.submissionEvent.count({ where: { submissionId: id, id: { gt: lastEventId } } })) === 0) {
       res.status(204).end();
       return;
@@ -110,6 +112,8 @@ async function stream({ prisma, hub, logger, getVisible, admit, heartbeatMs }: L
       for (let batch = await eventsAfter(prisma, id, cursor); !life.over; batch = await eventsAfter(prisma, id, cursor)) {
         for (const e of batch) {
           if (e.toStatus) status = e.toStatus;
+          if (e.type === 'appeal_opened') appealOpen = true;
+          if (e.type === 'appeal_decided') appealOpen = false;
           const payload = presentEvent(e, { staff });
           // "Result ready" (or changed): the event carries the result, so a client needs no second call.
           const current = e.toStatus === 'completed' || e.type === 'result_changed' ? await findSubmission(prisma, id) : null;
@@ -121,7 +125,7 @@ async function stream({ prisma, hub, logger, getVisible, admit, heartbeatMs }: L
         if (batch.length < page) break;
       }
       if (life.over) return;
-      if (settledStatuses.has(status)) return finish();
+      if (settledStatuses.has(status) && !appealOpen) return finish();
       if (sent === 0 && !(await prisma.submission.findUnique({ where: { id }, select: { id: true } }))) {
         send('deleted', { submissionId: id });
         finish();

@@ -11,12 +11,12 @@ import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { hometownAnswer, hometownPrompt, synthesise } from '../helpers/speech.ts';
 import { bankTask } from '../helpers/tasks.ts';
-import { createUser, testPassword } from '../helpers/users.ts';
+import { createUser, login, testPassword } from '../helpers/users.ts';
 
 let fake: FakeOpenAI;
 let platform: TestPlatform;
 let browser: Browser;
-const people = {} as Record<'student' | 'grader' | 'otherGrader' | 'admin', { id: string; email: string }>;
+const people = {} as Record<'student' | 'grader' | 'otherGrader' | 'senior' | 'otherSenior' | 'admin', { id: string; email: string }>;
 const opened: ConsolePage[] = [];
 
 beforeAll(async () => {
@@ -25,9 +25,9 @@ beforeAll(async () => {
     scorer: new LlmScorer({ baseUrl: fake.baseUrl, model: 'gpt-test', timeoutSeconds: 2 }),
     env: { GRADING_MAX_RETRIES: '1', TEMPORAL_UI_URL: 'http://127.0.0.1:8233' },
   });
-  const names = { student: 'Nguyễn Thu Hà', grader: 'Trần Văn Minh', otherGrader: 'Lê Thị Lan', admin: 'Phạm Quốc Anh' };
+  const names = { student: 'Nguyễn Thu Hà', grader: 'Trần Văn Minh', otherGrader: 'Lê Thị Lan', senior: 'Hoàng Đức Long', otherSenior: 'Vũ Thị Mai', admin: 'Phạm Quốc Anh' };
   for (const [key, name] of Object.entries(names) as Array<[keyof typeof names, string]>) {
-    const user = await createUser(platform, key === 'otherGrader' ? 'grader' : key);
+    const user = await createUser(platform, key === 'otherGrader' ? 'grader' : key === 'otherSenior' ? 'senior' : key);
     await platform.prisma.user.update({ where: { id: user.id }, data: { name } });
     people[key] = user;
   }
@@ -45,6 +45,29 @@ async function open(who: keyof typeof people, viewport = desktop): Promise<Conso
   opened.push(page);
   await signInThroughForm(page.page, people[who].email, testPassword);
   return page;
+}
+
+/** A JSON call to the API as one of `people`, signed in through the API: the status and the body. */
+async function apiAs(who: keyof typeof people, method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const tokens = (await (await login(platform, people[who].email)).json()) as { accessToken: string };
+  const res = await fetch(`${platform.baseUrl}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** The open review of `kind` for a submission, once the workflow has opened it. */
+const openReview = (submissionId: string, kind: 'first' | 'second' | 'adjudication' | 'appeal') =>
+  eventually(async () => (await platform.prisma.reviewTask.findFirst({ where: { submissionId, kind, status: 'open' } })) ?? undefined, {
+    what: `the ${kind} review of ${submissionId}`,
+    timeoutMs: 30_000,
+  });
+
+/** Fills the score form: one score per criterion label. */
+async function fillScores(page: ConsolePage['page'], scores: Record<string, string>) {
+  for (const [criterion, value] of Object.entries(scores)) await page.getByLabel(criterion, { exact: true }).fill(value);
 }
 
 /** The console's problems, less HTTP errors the test provoked on purpose (Chromium logs those as errors). */
@@ -481,6 +504,295 @@ describe('the web console', () => {
     await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
     expect(unexpected(s, 409)).toEqual([]);
     expect(unexpected(a)).toEqual([]);
+  });
+
+  it('when a submission is double-marked and the marks disagree, then the second marker marks blind and a senior adjudicates with both marks side by side', async () => {
+    fake.script({ kind: 'assessment', confidence: 0.9 });
+    // A task marked by people, every answer by two of them.
+    const title = 'Essay: learning online (double-marked)';
+    const created = await apiAs('admin', 'POST', '/admin/tasks', {
+      skill: 'writing',
+      task: 'task2',
+      title,
+      prompt: essayPrompt,
+      policy: { mode: 'human', secondMarkingRate: 1, feedbackLanguage: 'en' },
+    });
+    expect(created.status).toBe(201);
+    expect((await apiAs('admin', 'POST', `/admin/tasks/${created.body.id}/publish`)).status).toBe(200);
+
+    const s = await open('student');
+    await s.page.goto(`/console/tasks/${created.body.id}`);
+    await s.page.getByLabel('Your answer').fill(onlineLearningEssay);
+    await s.page.getByRole('button', { name: 'Submit for grading' }).click();
+    await s.page.getByText('A teacher is checking the grade').waitFor();
+    const id = s.page.url().split('/').pop()!;
+    await openReview(id, 'first');
+    await openReview(id, 'second');
+
+    // Grader A: both markings are in the queue, each with its kind; the filter shows one kind.
+    const a = await open('grader');
+    const firstItem = a.page.locator(`[data-testid="review-item"][data-submission="${id}"][data-kind="first"]`);
+    const secondItem = a.page.locator(`[data-testid="review-item"][data-submission="${id}"][data-kind="second"]`);
+    await expect(firstItem.getByTestId('kind').textContent()).resolves.toBe('First mark');
+    await expect(secondItem.getByTestId('kind').textContent()).resolves.toBe('Second mark');
+    await a.page.getByLabel('Marking').selectOption('second');
+    await expect.poll(() => a.page.locator(`[data-testid="review-item"][data-submission="${id}"]`).count()).toBe(1);
+    await expect(a.page.locator('[data-testid="review-item"]:not([data-kind="second"])').count()).resolves.toBe(0);
+    await a.page.getByLabel('Marking').selectOption('');
+    await firstItem.getByRole('button', { name: /Claim/ }).click();
+    await a.page.waitForURL(`**/console/reviews/${id}`);
+    await expect(a.page.locator('h1').textContent()).resolves.toMatch(/^First mark · Writing/);
+    await expect(a.page.getByTestId('purpose').textContent()).resolves.toContain('a second marker marks this answer without seeing your scores');
+    const firstFeedback = 'Marker A: the examples stay general throughout.';
+    await fillScores(a.page, { 'Task fulfilment': '5', Organisation: '5', Vocabulary: '5', Grammar: '5' });
+    await a.page.getByLabel('Overall feedback').fill(firstFeedback);
+    await a.page.getByRole('button', { name: 'Complete review' }).click();
+    const confirmFirst = a.page.getByRole('dialog', { name: 'Complete this review?' });
+    await expect(confirmFirst.textContent()).resolves.toContain('not yet what they see');
+    await confirmFirst.getByRole('button', { name: 'Yes, complete' }).click();
+    await a.page.getByText('your mark is recorded').waitFor();
+
+    // Having marked it, grader A cannot take the second marking too, and is told why.
+    await a.page.goto('/console/reviews');
+    await secondItem.getByRole('button', { name: /Claim/ }).click();
+    await expect(a.page.getByRole('alert').textContent()).resolves.toMatch(/You already marked this submission \(first marking\); another marker takes this one/);
+
+    // Grader B marks blind: nothing of A's mark is on the screen.
+    const b = await open('otherGrader');
+    await b.page.locator(`[data-testid="review-item"][data-submission="${id}"][data-kind="second"]`).getByRole('button', { name: /Claim/ }).click();
+    await b.page.waitForURL(`**/console/reviews/${id}`);
+    await b.page.getByTestId('lease').waitFor();
+    await expect(b.page.locator('h1').textContent()).resolves.toMatch(/^Second mark · Writing/);
+    await expect(b.page.locator('main').textContent()).resolves.not.toContain(firstFeedback);
+    await expect(b.page.getByTestId('marks').count()).resolves.toBe(0);
+    await expect(b.page.getByTestId('ai-draft').count()).resolves.toBe(0);
+    await expect(b.page.getByLabel('Task fulfilment', { exact: true }).inputValue()).resolves.toBe('');
+    await fillScores(b.page, { 'Task fulfilment': '8', Organisation: '8', Vocabulary: '8', Grammar: '5.5' });
+    await b.page.getByLabel('Overall feedback').fill('Marker B: a clear, well argued essay.');
+    await expect(accessibilityViolations(b.page)).resolves.toEqual([]);
+    await b.shot('21-grader-second-mark-blind');
+    await b.page.getByRole('button', { name: 'Complete review' }).click();
+    await b.page.getByRole('dialog', { name: 'Complete this review?' }).getByRole('button', { name: 'Yes, complete' }).click();
+    await b.page.getByText('your mark is recorded').waitFor();
+
+    // 5.0 against 7.5: far apart, so a senior adjudicates. A grader sees the item but cannot take it.
+    await openReview(id, 'adjudication');
+    await a.page.reload();
+    const adjudicationForA = a.page.locator(`[data-testid="review-item"][data-submission="${id}"][data-kind="adjudication"]`);
+    await expect(adjudicationForA.textContent()).resolves.toContain('For a senior grader');
+    await expect(adjudicationForA.getByRole('button', { name: /Claim/ }).count()).resolves.toBe(0);
+
+    const sen = await open('senior');
+    await sen.page.getByRole('heading', { name: 'Review queue' }).waitFor();
+    const adjudication = sen.page.locator(`[data-testid="review-item"][data-submission="${id}"][data-kind="adjudication"]`);
+    await expect(adjudication.getByTestId('kind').textContent()).resolves.toBe('Adjudication');
+    await expect(adjudication.textContent()).resolves.toContain('Marks disagree');
+    await expect(accessibilityViolations(sen.page)).resolves.toEqual([]);
+    await adjudication.getByRole('button', { name: /Claim/ }).click();
+    await sen.page.waitForURL(`**/console/reviews/${id}`);
+    await sen.page.getByTestId('lease').waitFor();
+    await expect(sen.page.locator('h1').textContent()).resolves.toMatch(/^Adjudication · Writing/);
+    // Both marks side by side, the criteria a point or more apart marked in words.
+    const marks = sen.page.getByTestId('marks');
+    await expect(marks.locator('thead th').allTextContents()).resolves.toEqual(['Criterion', 'First mark', 'Second mark', 'First vs second']);
+    await expect(marks.locator('[data-testid="mark-row"][data-differs="true"] th').allTextContents()).resolves.toEqual(['Task fulfilment', 'Organisation', 'Vocabulary']);
+    await expect(marks.locator('[data-testid="mark-row"][data-criterion="grammar"]').getAttribute('data-differs')).resolves.toBe('false');
+    await expect(marks.locator('[data-testid="mark-row"][data-criterion="taskFulfilment"]').textContent()).resolves.toMatch(/5\.0.*8\.0.*Differs by 3\.0/);
+    await expect(marks.textContent()).resolves.toContain(firstFeedback);
+    await expect(marks.getByTestId('differing-summary').textContent()).resolves.toContain('3 criteria are 1 point or more apart');
+    await fillScores(sen.page, { 'Task fulfilment': '6', Organisation: '6.5', Vocabulary: '6', Grammar: '5.5' });
+    await sen.page.getByLabel('Overall feedback').fill('Adjudicated: sound ideas, limited range of examples.');
+    await expect(sen.page.getByTestId('live-overall').textContent()).resolves.toBe('6.0');
+    await expect(accessibilityViolations(sen.page)).resolves.toEqual([]);
+    await sen.shot('22-senior-adjudication');
+    await sen.page.setViewportSize(phone);
+    expect(await overflowsHorizontally(sen.page)).toBe(false);
+    await sen.page.setViewportSize(desktop);
+    await sen.page.getByRole('button', { name: 'Complete review' }).click();
+    const decide = sen.page.getByRole('dialog', { name: 'Complete this adjudication?' });
+    await expect(decide.textContent()).resolves.toContain('overall 6.0 (B2), deciding between the two marks');
+    await decide.getByRole('button', { name: 'Yes, complete' }).click();
+    await sen.page.getByText('This review is completed. The student sees the final result.').waitFor();
+
+    // The student's page, open all along, shows the adjudicated result.
+    await s.page.getByTestId('marking').waitFor({ timeout: 30_000 });
+    await expect(s.page.getByTestId('marking').locator('li').allTextContents()).resolves.toEqual(['Second-marked', 'Adjudicated']);
+    await expect(s.page.getByTestId('overall').textContent()).resolves.toBe('6.0');
+    await expect(s.page.getByTestId('result').textContent()).resolves.toContain('decided by a senior grader');
+    await expect(s.page.getByTestId('marks').count()).resolves.toBe(0);
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.shot('23-student-adjudicated');
+
+    // Rater agreement, as the senior reads it: both markers, and the senior's adjudication.
+    await sen.page.getByRole('link', { name: 'Agreement' }).click();
+    await sen.page.getByRole('heading', { name: 'Rater agreement' }).waitFor();
+    const row = (name: string) => sen.page.getByTestId('grader-row').filter({ hasText: name });
+    await row('Lê Thị Lan').waitFor();
+    await expect(row('Hoàng Đức Long').locator('td').nth(1).textContent()).resolves.toBe('1'); // adjudications
+    await expect(sen.page.getByTestId('human-human').textContent()).resolves.toMatch(/Double-marked\s*[1-9]/);
+    const today = new Date().toISOString().slice(0, 10);
+    await sen.page.getByLabel('From', { exact: true }).fill(today);
+    await sen.page.getByLabel('To', { exact: true }).fill(today);
+    await sen.page.getByLabel('Skill').selectOption('writing');
+    await row('Trần Văn Minh').waitFor();
+    await expect(accessibilityViolations(sen.page)).resolves.toEqual([]);
+    await sen.shot('24-senior-agreement');
+    await sen.page.getByLabel('Skill').selectOption('speaking');
+    await sen.page.getByText('No marks in this period.').waitFor();
+
+    expect(unexpected(s)).toEqual([]);
+    expect(unexpected(a, 409)).toEqual([]);
+    expect(unexpected(b)).toEqual([]);
+    expect(unexpected(sen)).toEqual([]);
+  });
+
+  it('when a student appeals a result, then a senior who did not mark it decides with changed scores and the student sees the result changed on appeal', async () => {
+    fake.script({ kind: 'assessment', confidence: 0.9 });
+    const taskId = await bankTask(platform, { skill: 'writing', task: 'task2', prompt: essayPrompt, mode: 'human', title: 'Essay: appeal me' });
+    const s = await open('student');
+    await s.page.goto(`/console/tasks/${taskId}`);
+    await s.page.getByLabel('Your answer').fill(onlineLearningEssay);
+    await s.page.getByRole('button', { name: 'Submit for grading' }).click();
+    await s.page.getByText('A teacher is checking the grade').waitFor();
+    const id = s.page.url().split('/').pop()!;
+
+    // The senior marks it (through the API): the result the student sees.
+    const first = await openReview(id, 'first');
+    expect((await apiAs('senior', 'POST', `/reviews/${first.id}/claim`)).status).toBe(200);
+    const marked = await apiAs('senior', 'POST', `/reviews/${first.id}/complete`, {
+      criteria: { taskFulfilment: { score: 6 }, organisation: { score: 6 }, vocabulary: { score: 5.5 }, grammar: { score: 6 } },
+      feedback: 'Clear, but the vocabulary is repetitive.',
+    });
+    expect(marked.status).toBe(200);
+    await s.page.getByTestId('result').waitFor({ timeout: 30_000 });
+    await expect(s.page.getByTestId('overall').textContent()).resolves.toBe('6.0');
+    await expect(s.page.getByTestId('marking').count()).resolves.toBe(0);
+
+    // The student appeals, within the window shown.
+    await expect(s.page.getByTestId('appeal-deadline').textContent()).resolves.toMatch(/You can appeal this result once, until \d/);
+    await s.page.getByRole('button', { name: 'Appeal this result' }).click();
+    const reason = 'I used a wide range of vocabulary; I think Vocabulary and Grammar deserve more.';
+    await s.page.getByLabel('Why do you think the result is wrong?').fill(reason);
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.page.getByRole('button', { name: 'Send the appeal' }).click();
+    await expect(s.page.getByTestId('appeal-status').textContent()).resolves.toBe('Open');
+    await expect(s.page.getByTestId('appeal').getByTestId('appeal-reason').textContent()).resolves.toBe(reason);
+    await expect(s.page.getByRole('button', { name: 'Appeal this result' }).count()).resolves.toBe(0);
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.shot('25-student-appeal-open');
+
+    // The senior who marked it cannot decide the appeal, and is told why.
+    await openReview(id, 'appeal');
+    const marker = await open('senior');
+    const theirs = marker.page.locator(`[data-testid="review-item"][data-submission="${id}"][data-kind="appeal"]`);
+    await expect(theirs.getByTestId('kind').textContent()).resolves.toBe('Appeal');
+    await theirs.getByRole('button', { name: /Claim/ }).click();
+    await expect(marker.page.getByRole('alert').textContent()).resolves.toMatch(/You already marked this submission/);
+
+    // Another senior decides it: the reason, the mark, the current result; the form starts from the current scores.
+    const sen = await open('otherSenior');
+    await sen.page.getByLabel('Marking').selectOption('appeal');
+    await sen.page.locator(`[data-testid="review-item"][data-submission="${id}"]`).getByRole('button', { name: /Claim/ }).click();
+    await sen.page.waitForURL(`**/console/reviews/${id}`);
+    await sen.page.getByTestId('lease').waitFor();
+    await expect(sen.page.locator('h1').textContent()).resolves.toMatch(/^Appeal · Writing/);
+    await expect(sen.page.getByTestId('appeal-reason').textContent()).resolves.toBe(reason);
+    await expect(sen.page.getByRole('heading', { name: 'Current result' }).count()).resolves.toBe(1);
+    await expect(sen.page.getByTestId('marks').locator('thead th').allTextContents()).resolves.toEqual(['Criterion', 'First mark', 'Current result']);
+    await expect(sen.page.getByLabel('Vocabulary', { exact: true }).inputValue()).resolves.toBe('5.5');
+    await expect(sen.page.getByTestId('verdict').textContent()).resolves.toContain('completing upholds it');
+    await fillScores(sen.page, { Vocabulary: '7', Grammar: '7' });
+    await expect(sen.page.getByTestId('verdict').textContent()).resolves.toContain('completing changes the result (overall 6.0 → 6.5)');
+    const response = 'Agreed: the range of vocabulary is wider than the first mark allowed.';
+    await sen.page.getByLabel('Your answer to the student').fill(response);
+    await expect(accessibilityViolations(sen.page)).resolves.toEqual([]);
+    await sen.shot('26-senior-appeal');
+    await sen.page.getByRole('button', { name: 'Complete review' }).click();
+    const confirm = sen.page.getByRole('dialog', { name: 'Decide this appeal?' });
+    await expect(confirm.textContent()).resolves.toContain('This changes the result from 6.0 to overall 6.5 (B2)');
+    await confirm.getByRole('button', { name: 'Yes, complete' }).click();
+    await sen.page.getByText('This appeal is decided').waitFor();
+
+    // The student's page, still open, follows the appeal to its decision.
+    await expect.poll(() => s.page.getByTestId('appeal-status').textContent(), { timeout: 30_000 }).toBe('Changed');
+    await expect(s.page.getByTestId('marking').locator('li').allTextContents()).resolves.toEqual(['Changed on appeal']);
+    await expect.poll(() => s.page.getByTestId('overall').textContent()).toBe('6.5');
+    await expect(s.page.getByTestId('result').textContent()).resolves.toMatch(/Changed on appeal · version 2/);
+    await expect(s.page.getByTestId('appeal-response').textContent()).resolves.toBe(response);
+    await expect(accessibilityViolations(s.page)).resolves.toEqual([]);
+    await s.shot('27-student-changed-on-appeal');
+    await s.page.setViewportSize(phone);
+    expect(await overflowsHorizontally(s.page)).toBe(false);
+
+    // An admin sees the versions and the marks, and overrides the result with a reason.
+    const adm = await open('admin');
+    await adm.page.goto(`/console/submissions/${id}`);
+    const history = adm.page.getByTestId('result-history');
+    await history.waitFor();
+    await expect(history.locator('tbody tr').count()).resolves.toBe(2);
+    await expect(history.locator('tbody tr').nth(1).textContent()).resolves.toContain(`Changed on appeal: ${reason}`);
+    await expect(adm.page.getByTestId('marks').locator('thead th').allTextContents()).resolves.toEqual(['Criterion', 'First mark', 'Appeal']);
+    await adm.page.getByRole('button', { name: 'Override result' }).click();
+    await fillScores(adm.page, { Organisation: '7' });
+    await adm.page.getByLabel('Reason for the override').fill('Moderation sample: organisation under-marked.');
+    await expect(accessibilityViolations(adm.page)).resolves.toEqual([]);
+    await adm.page.getByRole('button', { name: 'Override result' }).click();
+    await adm.page.getByRole('dialog', { name: 'Override this result?' }).getByRole('button', { name: 'Yes, override' }).click();
+    await adm.page.getByText('The result is now version 3').waitFor();
+    await expect.poll(() => history.locator('tbody tr').count()).toBe(3);
+    await expect(history.locator('tbody tr').nth(2).textContent()).resolves.toContain('Changed by staff');
+    await expect(adm.page.getByTestId('marking').locator('li').allTextContents()).resolves.toEqual(['Changed on appeal', 'Overridden']);
+    await expect(accessibilityViolations(adm.page)).resolves.toEqual([]);
+    await adm.shot('28-admin-result-history');
+
+    expect(unexpected(s)).toEqual([]);
+    expect(unexpected(marker, 409)).toEqual([]);
+    expect(unexpected(sen)).toEqual([]);
+    expect(unexpected(adm)).toEqual([]);
+  });
+
+  it('when an admin changes roles, then the change is in the audit trail, and their own role cannot be changed', async () => {
+    const spare = await createUser(platform, 'student');
+    await platform.prisma.user.update({ where: { id: spare.id }, data: { name: 'Đỗ Quang Huy' } });
+    const a = await open('admin');
+    await a.page.getByRole('link', { name: 'Users' }).click();
+    await a.page.getByRole('heading', { name: 'Users' }).waitFor();
+    const row = a.page.locator(`[data-testid="account"][data-email="${spare.email}"]`);
+    await row.getByLabel('Role of Đỗ Quang Huy').selectOption('senior');
+    await row.getByRole('button', { name: /Change role/ }).click();
+    await expect(row.getByRole('status').textContent()).resolves.toContain('Now senior grader');
+    await expect(platform.prisma.user.findUniqueOrThrow({ where: { id: spare.id } })).resolves.toMatchObject({ role: 'senior' });
+
+    // Admins only; the admin's own role is refused with the reason, and the select goes back.
+    await a.page.locator('.filters').getByLabel('Role').selectOption('admin');
+    await expect.poll(() => a.page.locator(`[data-testid="account"][data-email="${spare.email}"]`).count()).toBe(0);
+    const mine = a.page.locator(`[data-testid="account"][data-email="${people.admin.email}"]`);
+    await mine.getByLabel(/^Role of/).selectOption('grader');
+    await mine.getByRole('button', { name: /Change role/ }).click();
+    await expect(mine.getByRole('alert').textContent()).resolves.toContain('You cannot change your own role');
+    await expect(mine.getByLabel(/^Role of/).inputValue()).resolves.toBe('admin');
+    await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
+    await a.shot('29-admin-users');
+
+    await a.page.getByRole('link', { name: 'Audit' }).click();
+    await a.page.getByRole('heading', { name: 'Audit trail' }).waitFor();
+    await a.page.getByLabel('Action').selectOption('user.role_changed');
+    const record = a.page.getByTestId('audit-record').filter({ hasText: spare.id });
+    await expect(record.textContent()).resolves.toContain('Role changed');
+    await expect(record.locator('code.json').allTextContents()).resolves.toEqual(['{"role":"student"}', '{"role":"senior"}']);
+    await expect(a.page.locator('[data-testid="audit-record"]:not([data-action="user.role_changed"])').count()).resolves.toBe(0);
+    await expect(accessibilityViolations(a.page)).resolves.toEqual([]);
+    await a.shot('30-admin-audit');
+    await a.page.setViewportSize(phone);
+    expect(await overflowsHorizontally(a.page)).toBe(false);
+    await a.page.setViewportSize(desktop);
+    // One submission's records: the filter narrows the trail to it.
+    const some = await platform.prisma.submission.findFirstOrThrow({ where: { marks: { some: {} } } });
+    await a.page.getByLabel('Action').selectOption('');
+    await a.page.getByLabel('Submission id').fill(some.id);
+    await a.page.getByRole('button', { name: 'Filter' }).click();
+    await expect.poll(async () => [...new Set(await a.page.getByTestId('audit-record').locator('td:nth-child(4)').allTextContents())]).toEqual([some.id]);
+    expect(unexpected(a, 409)).toEqual([]);
   });
 });
 

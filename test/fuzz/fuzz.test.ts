@@ -107,6 +107,8 @@ function operationSettings(name: string): Record<string, unknown> {
   switch (name) {
     case 'GET /submissions/{id}':
     case 'GET /submissions/{id}/audio':
+    case 'POST /submissions/{id}/override':
+    case 'POST /submissions/{id}/appeals':
       return { parameters: { 'path.id': offered('settled') } };
     // Streams and long-polls on settled submissions end at once; a short wait bounds the rest.
     case 'GET /submissions/{id}/events':

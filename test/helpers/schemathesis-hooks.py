@@ -46,8 +46,9 @@ _RECORDING = _silent_wav()
 @schemathesis.hook
 def filter_case(ctx, case):
     label = case.operation.label
-    # GET /submissions, GET /admin/audit: `from` must be before `to` (said on the parameter); 400 otherwise.
-    if label in ("GET /submissions", "GET /admin/audit") and case.query:
+    # GET /submissions, GET /admin/audit, GET /admin/graders/agreement: `from` must be before `to`
+    # (said on the parameter); 400 otherwise.
+    if label in ("GET /submissions", "GET /admin/audit", "GET /admin/graders/agreement") and case.query:
         start, end = _millis(case.query.get("from")), _millis(case.query.get("to"))
         if start is not None and end is not None:
             return start < end
@@ -135,9 +136,9 @@ def _refused_for_stored_state(case, response):
         # Tasks that are not published, a second task for one part, ids that are not students.
         errors = _field_errors(problem)
         return bool(errors) and all(re.fullmatch(_SITTING_REFUSALS, f"{field}: {message}") is not None for field, message in errors)
-    if label == "POST /reviews/{id}/complete" and response.status_code == 400:
-        # The document offers both skills' criteria (anyOf); which one a review takes depends on
-        # its submission. One skill's full set sent for the other skill's review is refused.
+    if label in ("POST /reviews/{id}/complete", "POST /submissions/{id}/override") and response.status_code == 400:
+        # The document offers both skills' criteria (anyOf); which one a review (or an override)
+        # takes depends on its submission. One skill's full set sent for the other skill's is refused.
         expected = re.fullmatch(r"The scores were not accepted: criteria must be exactly: ([A-Za-z, ]+)\.", str(problem.get("detail", "")))
         wanted = frozenset(name.strip() for name in expected.group(1).split(",")) if expected else None
         given = frozenset((case.body.get("criteria") or {}) if isinstance(case.body, dict) else {})

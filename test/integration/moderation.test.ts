@@ -267,6 +267,9 @@ describe('appeals', () => {
     expect(second.status).toBe(409);
 
     const review = await reviewOf(id, 'appeal');
+    // The student's live feed stays open while the appeal is decided, and ends with its decision.
+    const feed = await openStream(`${platform.baseUrl}/submissions/${id}/events`, student.headers);
+    expect(feed.status).toBe(200);
     expect((await api(graderB, 'POST', `/reviews/${review}/claim`)).status).toBe(403);
     const senior = (await api(seniorA, 'GET', '/reviews?kind=appeal')).body.items.find((r: { id: string }) => r.id === review);
     expect(senior).toMatchObject({ kind: 'appeal', note: reason });
@@ -279,6 +282,13 @@ describe('appeals', () => {
       },
       { what: 'the appeal decision' },
     );
+    const ended = await Promise.race([feed.ended.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 10_000))]);
+    feed.close();
+    expect(ended).toBe(true);
+    const types = feed.events.map((e) => e.event);
+    expect(types.at(-1)).toBe('appeal_decided');
+    expect(types).toEqual(expect.arrayContaining(['appeal_opened', 'review_opened', 'result_changed', 'appeal_decided']));
+    expect(feed.events.find((e) => e.event === 'result_changed')!.data.result).toMatchObject({ source: 'appeal', version: 2 });
     expect(after.result).toMatchObject({ source: 'appeal', version: 2, overall: 5.5 });
     expect(after.marking).toMatchObject({ changedOnAppeal: true, appealOpenUntil: null });
     expect(after.marking.appeal).toMatchObject({ status: 'changed', resultVersion: 2, response: 'Task fulfilment was under-marked.' });

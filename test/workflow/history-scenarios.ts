@@ -11,6 +11,8 @@ export interface HistoryScenario {
   reviewed?: boolean;
   /** Milliseconds to wait, with the review open, before completing it (lets a short timer fire). */
   waitMs?: number;
+  /** A double-marked grading: the score each marking gets, in the order they open (distinct markers). */
+  marks?: number[];
 }
 
 export const historyScenarios: HistoryScenario[] = [
@@ -22,4 +24,6 @@ export const historyScenarios: HistoryScenario[] = [
   { name: 'speaking-auto-completed', scenario: { skill: 'speaking', mode: 'auto' } },
   { name: 'speaking-auto-unusable-reviewed', scenario: { skill: 'speaking', mode: 'auto', transcription: 'unusable' }, reviewed: true },
   { name: 'speaking-auto-transcription-failed', scenario: { skill: 'speaking', mode: 'auto', transcription: 'fails' } },
+  { name: 'writing-human-double-marked-adjudicated', scenario: { skill: 'writing', mode: 'human', doubleMarked: true, policy: { adjudicationThreshold: 1 } }, marks: [5, 7, 6] },
+  { name: 'writing-hybrid-double-marked-averaged', scenario: { skill: 'writing', mode: 'hybrid', doubleMarked: true, draft: { confidence: 0.3 }, policy: { adjudicationThreshold: 1 } }, marks: [6, 6.5] },
 ];

@@ -1,8 +1,11 @@
-// npm run record:histories — re-records test/fixtures/histories from the current workflow code:
+// npm run record:histories — records test/fixtures/histories from the current workflow code:
 // each scenario of history-scenarios.ts runs on a Temporal dev server (search attributes
 // registered, as in production) against stub activities, and its history is written as the
-// Temporal CLI exports it. Run it when a workflow change is meant to break old histories, which
-// is only allowed before the first release (docs/development.md, "Changing the workflow"); after that, guard with patched().
+// Temporal CLI exports it. By default only scenarios without a fixture are recorded (a new path
+// of the workflow gets its history; the old ones keep proving that old runs replay). With
+// `-- --all` every fixture is re-recorded: only when a workflow change is meant to break old
+// histories, which is only allowed before the first release (docs/development.md, "Changing the
+// workflow"); after that, guard with patched().
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -16,7 +19,7 @@ import { installTemporalRuntime } from '../../src/lib/temporal-runtime.ts';
 import { workflowInterceptorModules, workflowsPath } from '../../workers/create-grading-worker.ts';
 import { completeWhenAwaited, decisionFor, inputFor, stateWhen, stubActivities, taskOf, type Call } from './harness.ts';
 import { historyScenarios } from './history-scenarios.ts';
-import { gradeSubmissionWorkflowType, requestIdHeader, workflowIdFor } from '../../src/grading/contract.ts';
+import { completeReviewUpdate, gradeSubmissionWorkflowType, requestIdHeader, workflowIdFor } from '../../src/grading/contract.ts';
 import { modeAttribute, skillAttribute, statusAttribute, taskAttribute } from '../../src/grading/search-attributes.ts';
 
 const dir = path.resolve(import.meta.dirname, '../fixtures/histories');
@@ -32,8 +35,11 @@ const native = await NativeConnection.connect({ address: temporal.address });
 try {
   const workflowBundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quiet });
   await mkdir(dir, { recursive: true });
-  for (const file of await readdir(dir)) if (file.endsWith('.json')) await rm(path.join(dir, file));
-  for (const { name, scenario, reviewed, waitMs } of historyScenarios) {
+  const all = process.argv.includes('--all');
+  const kept = new Set(all ? [] : (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length)));
+  if (all) for (const file of await readdir(dir)) if (file.endsWith('.json')) await rm(path.join(dir, file));
+  for (const { name, scenario, reviewed, waitMs, marks } of historyScenarios) {
+    if (kept.has(name)) continue;
     const taskQueue = `record-${randomUUID()}`;
     const calls: Call[] = [];
     const worker = await Worker.create({ connection: native, taskQueue, workflowBundle, activities: stubActivities(scenario, calls) });
@@ -51,6 +57,10 @@ try {
           { key: statusAttribute, value: 'pending' },
         ],
       });
+      for (const [i, score] of (marks ?? []).entries()) {
+        const state = await stateWhen(handle, (s) => (s.reviews?.length ?? 0) > i && s.phase === 'awaiting_review', `marking ${i + 1} open`);
+        await handle.executeUpdate(completeReviewUpdate, { args: [{ ...decisionFor(scenario.skill, score), reviewId: state.reviews![i]!.reviewId }] });
+      }
       if (reviewed) {
         await stateWhen(handle, (s) => s.phase === 'awaiting_review', 'awaiting review');
         if (waitMs) await new Promise((resolve) => setTimeout(resolve, waitMs));

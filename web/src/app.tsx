@@ -6,9 +6,12 @@ import { Loading } from './components/ui.tsx';
 import { restoreSession, signOut, whenSignedOut } from './lib/api.ts';
 import type { User } from './lib/types.ts';
 import { base, homeOf, SessionContext, useSession } from './lib/session.ts';
+import { AgreementPage } from './pages/admin-agreement.tsx';
+import { AuditPage } from './pages/admin-audit.tsx';
 import { FailedPage } from './pages/admin-failed.tsx';
 import { AdminSittingsPage } from './pages/admin-sittings.tsx';
 import { TaskBankPage } from './pages/admin-tasks.tsx';
+import { UsersPage } from './pages/admin-users.tsx';
 import { AttemptPage } from './pages/attempt.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { NotFoundPage } from './pages/not-found.tsx';
@@ -33,6 +36,7 @@ function Routes({ user }: { user: User }) {
   const staff = user.role !== 'student';
   const student = user.role === 'student';
   const admin = user.role === 'admin';
+  const moderates = admin || user.role === 'senior';
   return (
     <Router>
       <Route path={`${base}/`} component={Home} />
@@ -51,6 +55,9 @@ function Routes({ user }: { user: User }) {
       <Route path={`${base}/admin/failed`} component={admin ? FailedPage : NotFoundPage} />
       <Route path={`${base}/admin/tasks`} component={admin ? TaskBankPage : NotFoundPage} />
       <Route path={`${base}/admin/sittings`} component={admin ? AdminSittingsPage : NotFoundPage} />
+      <Route path={`${base}/admin/users`} component={admin ? UsersPage : NotFoundPage} />
+      <Route path={`${base}/admin/audit`} component={admin ? AuditPage : NotFoundPage} />
+      <Route path={`${base}/agreement`} component={moderates ? AgreementPage : NotFoundPage} />
       <Route default component={NotFoundPage} />
     </Router>
   );

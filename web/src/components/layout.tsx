@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { label } from '../lib/format.ts';
 import { base, useSession } from '../lib/session.ts';
 import { useFreePractice } from '../lib/settings.ts';
 import type { User } from '../lib/types.ts';
@@ -22,12 +23,21 @@ function linksFor(role: User['role'], freePractice: boolean): Array<[string, str
     ];
   }
   if (role === 'grader') return [['Review queue', `${base}/reviews`]];
+  if (role === 'senior') {
+    return [
+      ['Review queue', `${base}/reviews`],
+      ['Agreement', `${base}/agreement`],
+    ];
+  }
   return [
     ['Failed', `${base}/admin/failed`],
     ['Submissions', `${base}/submissions`],
     ['Review queue', `${base}/reviews`],
     ['Task bank', `${base}/admin/tasks`],
     ['Sittings', `${base}/admin/sittings`],
+    ['Users', `${base}/admin/users`],
+    ['Agreement', `${base}/agreement`],
+    ['Audit', `${base}/admin/audit`],
   ];
 }
 
@@ -64,7 +74,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         </nav>
         <div class="who">
           <span>
-            {user.name} <span class="muted">({user.role})</span>
+            {user.name} <span class="muted">({label(user.role).toLowerCase()})</span>
           </span>
           <button type="button" class="link" onClick={() => void signOut()}>
             Sign out

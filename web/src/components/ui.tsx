@@ -3,7 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useId } from 'preact/hooks';
 import type { ApiError } from '../lib/api.ts';
 import { label, score } from '../lib/format.ts';
-import type { Result, Status } from '../lib/types.ts';
+import type { Marking, Result, ResultSource, ReviewKind, Status } from '../lib/types.ts';
 
 export function ProblemAlert({ error }: { error: ApiError | null }) {
   if (!error) return null;
@@ -68,6 +68,45 @@ export function Loading({ what }: { what: string }) {
   );
 }
 
+/** Who made a result, as the student reads it. */
+export const sourceText: Record<ResultSource, string> = {
+  ai: 'Graded automatically',
+  human: 'Graded by a teacher',
+  double_marked: 'Graded by two teachers',
+  adjudicated: 'Graded by two teachers, decided by a senior grader',
+  override: 'Changed by staff',
+  appeal: 'Changed on appeal',
+};
+
+/** Which marking a review is: first, second, adjudication or appeal. */
+export function KindBadge({ kind }: { kind: ReviewKind }) {
+  return (
+    <span class={`badge kind-${kind}`} data-testid="kind">
+      {label(kind)}
+    </span>
+  );
+}
+
+/** How the result was reached: second-marked, adjudicated, changed on appeal, overridden. */
+export function MarkingBadges({ marking }: { marking: Marking }) {
+  const badges = [
+    marking.secondMarked && 'Second-marked',
+    marking.adjudicated && 'Adjudicated',
+    marking.changedOnAppeal && 'Changed on appeal',
+    marking.overridden && 'Overridden',
+  ].filter((b): b is string => !!b);
+  if (badges.length === 0) return null;
+  return (
+    <ul class="marking-badges" aria-label="How this result was reached" data-testid="marking">
+      {badges.map((b) => (
+        <li key={b} class="badge marking">
+          {b}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function ResultView({ result, heading = 'Result' }: { result: Result; heading?: string }) {
   const headingId = useId();
   return (
@@ -80,7 +119,8 @@ export function ResultView({ result, heading = 'Result' }: { result: Result; hea
         <span>
           Level <strong data-testid="level">{result.level ?? 'below B1'}</strong>
           <br />
-          <span class="muted">{result.source === 'human' ? 'Graded by a teacher' : 'Graded automatically'}</span>
+          <span class="muted">{sourceText[result.source] ?? 'Graded automatically'}</span>
+          {result.version > 1 && <span class="muted"> · version {result.version}</span>}
         </span>
       </p>
       <div class="table-wrap">

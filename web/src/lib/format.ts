@@ -32,6 +32,33 @@ const labels: Record<string, string> = {
   open: 'Open',
   closed: 'Closed',
   en: 'English',
+  // Which marking a review is, and where a result came from.
+  first: 'First mark',
+  second: 'Second mark',
+  adjudication: 'Adjudication',
+  appeal: 'Appeal',
+  ai: 'Automatic',
+  double_marked: 'Double-marked',
+  adjudicated: 'Adjudicated',
+  override: 'Override',
+  upheld: 'Upheld',
+  changed: 'Changed',
+  cancelled: 'Cancelled',
+  student: 'Student',
+  grader: 'Grader',
+  senior: 'Senior grader',
+  admin: 'Admin',
+  second_marking: 'Second marking',
+  marks_disagree: 'Marks disagree',
+  levels_differ: 'Levels differ',
+  'mark.recorded': 'Mark recorded',
+  'result.finalised': 'Result finalised',
+  'result.overridden': 'Result overridden',
+  'appeal.opened': 'Appeal opened',
+  'appeal.decided': 'Appeal decided',
+  'user.role_changed': 'Role changed',
+  'submission.redriven': 'Submission re-driven',
+  'submission.deleted': 'Submission deleted',
   vi: 'Vietnamese (Tiếng Việt)',
 };
 
@@ -62,5 +89,15 @@ export function countdown(ms: number): string {
 }
 
 export const percent = (share: number): string => `${Math.round(share * 100)}%`;
+
+/** A signed number to 2 decimals ("+0.25", "−0.50"), or a dash when there is none. */
+export const signed = (n: number | null | undefined): string =>
+  n === null || n === undefined ? '–' : `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n).toFixed(2)}`;
+
+/** A share as a percentage, or a dash when there is none. */
+export const share = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : percent(n));
+
+/** A kappa to 2 decimals, or a dash when it is undefined. */
+export const kappa = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : n.toFixed(2));
 
 export const score = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : n.toFixed(1));

@@ -1,6 +1,6 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { User } from './types.ts';
+import type { ReviewKind, User } from './types.ts';
 
 export interface SessionValue {
   user: User;
@@ -18,5 +18,18 @@ export function useSession(): SessionValue {
 
 export const base = '/console';
 
+/** Whether the role marks: claims reviews and completes them (graders, and seniors, who also adjudicate). */
+export const marks = (role: User['role']): boolean => role === 'grader' || role === 'senior';
+
+/** Whether the role decides adjudications and appeals and may override a result. */
+export const decides = (role: User['role']): boolean => role === 'senior';
+
+/** Whether the role may claim a marking of this kind: adjudications and appeals are a senior's. */
+export const mayClaim = (role: User['role'], kind: ReviewKind): boolean =>
+  marks(role) && (kind === 'first' || kind === 'second' || decides(role));
+
+/** Whether the role may override a completed result. */
+export const overrides = (role: User['role']): boolean => role === 'senior' || role === 'admin';
+
 export const homeOf = (role: User['role']): string =>
-  role === 'student' ? `${base}/sittings` : role === 'grader' ? `${base}/reviews` : `${base}/admin/failed`;
+  role === 'student' ? `${base}/sittings` : marks(role) ? `${base}/reviews` : `${base}/admin/failed`;

@@ -1,12 +1,13 @@
-// The grader's review queue: counts by priority and age, filters, claim and release.
+// The grader's review queue: counts by priority and age, filters (which marking, too), claim and
+// release. Adjudications and appeals are a senior's: graders see them but cannot claim them.
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { Lease } from '../components/lease.tsx';
-import { FilterSelect, Loading, ProblemAlert } from '../components/ui.tsx';
+import { FilterSelect, KindBadge, Loading, ProblemAlert } from '../components/ui.tsx';
 import { api, type ApiError } from '../lib/api.ts';
 import { duration, label } from '../lib/format.ts';
 import { asApiError, useLoad, useNow, useTitle } from '../lib/hooks.ts';
-import { base, useSession } from '../lib/session.ts';
+import { base, marks, mayClaim, useSession } from '../lib/session.ts';
 import type { Review, ReviewQueue, ReviewQueueItem } from '../lib/types.ts';
 
 const hour = 3_600_000;
@@ -21,12 +22,12 @@ export function QueuePage() {
   const { user } = useSession();
   const { route } = useLocation();
   const now = useNow(30_000);
-  const [filters, setFilters] = useState({ status: '', priority: '', skill: '' });
+  const [filters, setFilters] = useState({ status: '', priority: '', skill: '', kind: '' });
   const [error, setError] = useState<ApiError | null>(null);
   const queue = useLoad(() => {
     const query = new URLSearchParams({ limit: '200', ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) });
     return api<ReviewQueue>(`/reviews?${query}`);
-  }, [filters.status, filters.priority, filters.skill]);
+  }, [filters.status, filters.priority, filters.skill, filters.kind]);
 
   const act = async (review: ReviewQueueItem, action: 'claim' | 'release') => {
     setError(null);
@@ -42,9 +43,9 @@ export function QueuePage() {
   const items = queue.data?.items ?? [];
   const waited = items.map((r) => now - new Date(r.createdAt).getTime());
   const overdue = items.filter((r) => new Date(r.dueAt).getTime() < now).length;
-  const filter = (name: keyof typeof filters, options: string[]) => (
+  const filter = (name: keyof typeof filters, options: string[], text = label(name)) => (
     <FilterSelect
-      text={label(name)}
+      text={text}
       value={filters[name]}
       options={options}
       onChange={(value) => setFilters({ ...filters, [name]: value })}
@@ -84,6 +85,7 @@ export function QueuePage() {
         {filter('status', ['open', 'claimed', 'completed'])}
         {filter('priority', ['high', 'medium', 'low'])}
         {filter('skill', ['writing', 'speaking'])}
+        {filter('kind', ['first', 'second', 'adjudication', 'appeal'], 'Marking')}
       </div>
       <ProblemAlert error={error ?? queue.error} />
       {!queue.data ? (
@@ -95,10 +97,11 @@ export function QueuePage() {
           {items.map((r) => {
             const dueIn = new Date(r.dueAt).getTime() - now;
             const mine = r.claimedBy === user.id && r.status === 'claimed';
+            const claimable = mayClaim(user.role, r.kind);
             return (
-              <li key={r.id} class={`review-item priority-${r.priority}`} data-testid="review-item" data-submission={r.submissionId}>
+              <li key={r.id} class={`review-item priority-${r.priority}`} data-testid="review-item" data-submission={r.submissionId} data-kind={r.kind}>
                 <div class="review-main">
-                  <span class={`badge priority-${r.priority}`}>{label(r.priority)}</span>{' '}
+                  <span class={`badge priority-${r.priority}`}>{label(r.priority)}</span> <KindBadge kind={r.kind} />{' '}
                   <strong>
                     {label(r.skill)} · {label(r.task)}
                   </strong>
@@ -111,11 +114,12 @@ export function QueuePage() {
                   {r.status !== 'completed' && <Lease claimedBy={r.claimedBy} leaseExpiresAt={r.leaseExpiresAt} me={user.id} />}
                 </div>
                 <div class="actions">
-                  {user.role === 'grader' && r.status !== 'completed' && !mine && (
+                  {claimable && r.status !== 'completed' && !mine && (
                     <button type="button" onClick={() => void act(r, 'claim')}>
-                      Claim<span class="sr-only"> review of {r.task}</span>
+                      Claim<span class="sr-only"> {label(r.kind).toLowerCase()} of {label(r.task)}</span>
                     </button>
                   )}
+                  {marks(user.role) && !claimable && r.status !== 'completed' && <span class="muted small">For a senior grader</span>}
                   {mine && (
                     <>
                       <a class="button" href={`${base}/reviews/${r.submissionId}`}>
