@@ -57,9 +57,9 @@ export default {
     {
       name: 'console-boundary',
       severity: 'error',
-      comment: 'The web console talks to the API over HTTP; it bundles only the shared score arithmetic and word count.',
+      comment: 'The web console talks to the API over HTTP; it bundles only the shared rules: score arithmetic, when two marks differ, the audit actions, word count.',
       from: { path: '^web/src/' },
-      to: { path: '^(src|activities|workflows|workers|scripts|bench|test)/', pathNot: '^src/(domain/scores|scoring/text-features)\\.ts$' },
+      to: { path: '^(src|activities|workflows|workers|scripts|bench|test)/', pathNot: '^src/(domain/(scores|moderation|audit-actions)|scoring/text-features)\\.ts$' },
     },
   ],
   options: {

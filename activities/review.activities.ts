@@ -74,7 +74,8 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
             data: { submissionId, kind, priority, reasons, note: input.note?.slice(0, 2000), dueAt: new Date(input.dueAt) },
           });
           // A double-marked answer's feed is read by both markers: no reasons that hint at the AI's scores.
-          const shown = input.kind ? blindReasons(reasons) : reasons;
+          // An adjudication's reasons (the marks disagree) would tell each marker about the other's.
+          const shown = kind === 'adjudication' ? [] : input.kind ? blindReasons(reasons) : reasons;
           const eventData = { reviewId: review.id, ...(input.kind ? { kind } : {}), priority, reasons: shown, ...(input.note ? { note: input.note } : {}) };
           // Later markings open while the submission already waits for review.
           if (kind === 'first') await transition(tx, submissionId, 'review_pending', { eventData });
@@ -90,6 +91,8 @@ export function createReviewActivities({ prisma }: ReviewDeps) {
       await asActivityFailure(prisma, submissionId, () =>
         prisma.$transaction(async (tx) => {
           escalated = 0;
+          // The submission row first, as every other write of a grading locks it: no lock-order deadlock.
+          if (!(await tx.$queryRaw<unknown[]>`SELECT id FROM submissions WHERE id = ${submissionId}::uuid FOR UPDATE`).length) return;
           const waiting = await tx.reviewTask.findMany({ where: { submissionId, status: { in: ['open', 'claimed'] }, NOT: { reasons: { has: reason } } }, orderBy: { createdAt: 'asc' } });
           for (const review of waiting) {
             await tx.reviewTask.update({

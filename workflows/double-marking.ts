@@ -17,8 +17,10 @@ export async function doubleMark(g: Grading, routedReasons: string[], draft: Sco
   // The AI draft goes with the first review only; the second marker sees neither it nor the
   // routing reasons that hint at its scores.
   const first = await open(g, 'first', { reasons, priority: priorityFor(reasons), draft: draft ?? null, ...note });
-  const secondReasons = ['second_marking', ...blindReasons(first.reasons)];
-  const second = await open(g, 'second', { reasons: secondReasons, priority: first.priority, draft: null, ...note });
+  // The SLA may have passed while the first opened: the second starts escalated too.
+  const late = g.state.slaBreached && !first.reasons.includes('sla_breached');
+  const secondReasons = ['second_marking', ...blindReasons(first.reasons), ...(late ? ['sla_breached'] : [])];
+  const second = await open(g, 'second', { reasons: secondReasons, priority: late ? 'high' : first.priority, draft: null, ...note });
   await collectMarks(g, [first.reviewId, second.reviewId]);
 
   const a = g.markFor(first.reviewId)!;

@@ -52,7 +52,7 @@ export function grading(input: GradeSubmissionInput) {
         if (refused) throw refused;
         marks.set(d.reviewId!, d);
         // Answered once the mark is stored and the grading has moved on: to the next mark, or done.
-        await condition(() => recorded.has(d.reviewId!) && (output !== undefined || state.phase === 'awaiting_review'));
+        await condition(() => output !== undefined || (recorded.has(d.reviewId!) && state.phase === 'awaiting_review'));
         return output ?? { submissionId: input.submissionId, status: 'review_pending' };
       }
       if (decision !== undefined) throw refusal(reviewFailureTypes.notAwaitingReview, 'the review is already completed');

@@ -4,18 +4,9 @@
 // records' actor, action, time and ids and drops their before/after, which can quote the response.
 import type { Prisma } from '../lib/prisma.ts';
 
-/** Every action the trail records. */
-export const auditActions = [
-  'mark.recorded',
-  'result.finalised',
-  'result.overridden',
-  'appeal.opened',
-  'appeal.decided',
-  'user.role_changed',
-  'submission.redriven',
-  'submission.deleted',
-] as const;
-export type AuditAction = (typeof auditActions)[number];
+import type { AuditAction } from '../domain/audit-actions.ts';
+
+export { auditActions, type AuditAction } from '../domain/audit-actions.ts';
 
 export interface AuditEntry {
   /** Who acted; null for the platform itself (e.g. the mean of two marks). */

@@ -78,6 +78,6 @@ export const authRoutes = [
     roles: ['admin'],
     body: createUserSchema,
     responses: { 201: { description: 'Created', schema: userSchema }, ...problems(400, 401, 403, 409, 413, 415, 422) },
-    handler: async ({ body }, { deps, reply }) => reply(201, await deps.auth.createUser(body)),
+    handler: async ({ body }, { res, deps, reply }) => reply(201, await deps.auth.createUser(body, principalOf(res.locals).id)),
   }),
 ];

@@ -1,6 +1,7 @@
 import type { PrismaClient } from '../lib/prisma.ts';
 import { ConflictError, UnauthorizedError } from '../lib/http/errors.ts';
 import type { AccessTokens } from './access-tokens.ts';
+import { recordAudit } from '../audit/audit.ts';
 import type { Role } from '../domain/roles.ts';
 import type { PublicUser, TokenPair } from './auth.schemas.ts';
 import { burnVerification, hashPassword, verifyPassword } from './password.ts';
@@ -37,11 +38,15 @@ export function createAuthService({ prisma, accessTokens, refreshTokens }: AuthS
     };
   }
 
-  async function createUser(input: { email: string; password: string; name: string; role: Role }) {
+  /** A new account; one an admin creates (any role) is in the audit trail. */
+  async function createUser(input: { email: string; password: string; name: string; role: Role }, createdBy?: string) {
     const existing = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true } });
     if (existing) throw new ConflictError('An account with this email already exists.');
-    const user = await prisma.user.create({
-      data: { email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password) },
+    const passwordHash = await hashPassword(input.password);
+    const user = await prisma.$transaction(async (tx) => {
+      const created = await tx.user.create({ data: { email: input.email, name: input.name, role: input.role, passwordHash } });
+      if (createdBy) await recordAudit(tx, { actorId: createdBy, action: 'user.created', subjectId: created.id, after: { role: created.role } });
+      return created;
     });
     return presentUser(user);
   }

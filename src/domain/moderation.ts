@@ -59,7 +59,13 @@ export function joinFeedback(...parts: Array<string | undefined>): string {
   return [...new Set(parts.map((p) => p?.trim()).filter((p): p is string => !!p))].join('\n\n');
 }
 
-/** Criteria whose two scores are at least `gap` apart: what an adjudicator's screen highlights. */
-export function disagreeingCriteria(first: MarkScores, second: MarkScores, gap = 1): string[] {
-  return Object.keys(first).filter((name) => second[name] && Math.abs(first[name]!.score - second[name]!.score) >= gap);
+/** Two scores of a criterion this far apart (points) or more are said to differ. */
+export const disagreementGap = 1;
+
+/** How far apart two marks are on a criterion; NaN when one does not score it. */
+export const criterionGap = (first: MarkScores, second: MarkScores, name: string) => Math.abs((first[name]?.score ?? NaN) - (second[name]?.score ?? NaN));
+
+/** Criteria whose two scores differ (by `disagreementGap` or more): what an adjudicator's screen highlights. */
+export function disagreeingCriteria(first: MarkScores, second: MarkScores): string[] {
+  return Object.keys(first).filter((name) => criterionGap(first, second, name) >= disagreementGap);
 }

@@ -91,16 +91,21 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
       }
       const claimed = await prisma.$transaction(async (tx) => {
         await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext(${`review-claims:${review.submissionId}`}))`;
+        // Marked it, holds or once held another of its markings (and so read what that one shows).
         const other = await tx.reviewTask.findFirst({
-          where: { submissionId: review.submissionId, id: { not: id }, OR: [{ mark: { graderId: grader.id } }, { status: 'claimed', claimedById: grader.id }] },
-          select: { kind: true, status: true },
+          where: { submissionId: review.submissionId, id: { not: id }, OR: [{ mark: { graderId: grader.id } }, { claimedById: grader.id }, { heldBy: { has: grader.id } }] },
+          select: { kind: true, status: true, claimedById: true },
         });
         if (other) {
           throw new ConflictError(
-            other.status === 'claimed'
+            other.status === 'claimed' && other.claimedById === grader.id
               ? `You hold the ${other.kind} marking of this submission; another marker takes this one.`
-              : `You already marked this submission (${other.kind} marking); another marker takes this one.`,
+              : `You already marked this submission, or held its ${other.kind} marking; another marker takes this one.`,
           );
+        }
+        // An appeal is decided by someone who decided no version of the result (an override included).
+        if (review.kind === 'appeal' && (await tx.gradingResult.findFirst({ where: { submissionId: review.submissionId, graderId: grader.id }, select: { id: true } }))) {
+          throw new ConflictError('You already marked this submission, or decided a version of its result; another senior decides its appeal.');
         }
         const now = new Date();
         return tx.reviewTask.updateMany({
@@ -113,6 +118,9 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
             ],
           },
           data: { status: 'claimed', claimedById: grader.id, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+        }).then(async (claimed) => {
+          if (claimed.count === 1) await tx.$executeRaw`UPDATE review_tasks SET held_by = array_append(held_by, ${grader.id}::uuid) WHERE id = ${id}::uuid AND NOT (${grader.id}::uuid = ANY(held_by))`;
+          return claimed;
         });
       });
       if (claimed.count === 0) return explainRefusal(id, grader);
@@ -135,6 +143,8 @@ export function createReviewService({ config, prisma, temporal }: ReviewServiceD
      */
     async complete(id: string, grader: Principal, body: Omit<ReviewDecision, 'graderId' | 'reviewId'>): Promise<SubmissionRecord | null> {
       const review = await heldBy(id, grader);
+      // The role is checked again: a senior demoted while holding an adjudication cannot finish it.
+      if (seniorsOnly.has(review.kind) && grader.role !== 'senior') throw new ForbiddenError('Only a senior decides this marking.');
       // An appeal is decided by its own workflow; every other marking by the grading's.
       const workflowId = review.kind === 'appeal' ? appealWorkflowIdFor(review.submissionId) : workflowIdFor(review.submissionId);
       const handle = temporal.workflow.getHandle(workflowId);

@@ -5,15 +5,15 @@ import type { Prisma } from '../lib/prisma.ts';
 
 export function visibleTo(principal: Principal): Prisma.SubmissionWhereInput {
   switch (principal.role) {
-    case 'admin':
     // Seniors moderate: any result may need their override, an auto-graded one too.
     case 'senior':
+    case 'admin':
       return {};
     case 'student':
       return { studentId: principal.id };
     case 'grader':
-      // Markers work on submissions that are, or were, in human review.
-      return { OR: [{ status: 'review_pending' }, { reviews: { some: {} } }] };
+      // Markers work on submissions that are, or were, marked by people (appeals are for seniors).
+      return { OR: [{ status: 'review_pending' }, { reviews: { some: { kind: { not: 'appeal' } } } }] };
   }
 }
 

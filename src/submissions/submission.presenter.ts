@@ -76,18 +76,20 @@ function blindness(s: SubmissionRecord, viewer: Viewer) {
   const firstMarker = s.reviews.some((r) => r.kind === 'first' && holds(r, viewer));
   return {
     mark: (m: MarkRow) => seesAll || (viewer.id !== undefined && m.graderId === viewer.id),
+    marks: seesAll,
     aiDraft: !s.doubleMarked || seesAll || firstMarker || viewer.secondMarkerSeesAiDraft === true,
   };
 }
 
-function presentReviewSummary(r: ReviewRow, viewer: Viewer, blind: { aiDraft: boolean }) {
+function presentReviewSummary(r: ReviewRow, viewer: Viewer, blind: { aiDraft: boolean; marks: boolean }) {
   return {
     id: r.id,
     kind: r.kind,
     priority: r.priority,
     status: r.status,
-    // Routing reasons hint at the AI's scores: hidden from whoever may not see its draft.
-    reasons: blind.aiDraft ? r.reasons : blindReasons(r.reasons),
+    // Routing reasons hint at the AI's scores, an adjudication's at the other mark: hidden from
+    // whoever may not see them.
+    reasons: r.kind === 'adjudication' && !blind.marks ? [] : blind.aiDraft ? r.reasons : blindReasons(r.reasons),
     note: r.note,
     dueAt: r.dueAt.toISOString(),
     // Who holds the claim and until when: what a grader's review screen shows.
@@ -190,7 +192,7 @@ export function presentSubmission(s: SubmissionRecord, links: { self: string }, 
           resultHistory: s.results.filter((r) => r.version > 0).map(presentResult),
         }
       : {}),
-    review: review ? presentReviewSummary(review, viewer, viewer.staff ? blind : { aiDraft: !s.doubleMarked }) : null,
+    review: review ? presentReviewSummary(review, viewer, viewer.staff ? blind : { aiDraft: !s.doubleMarked, marks: false }) : null,
     marking: presentMarking(s, final, viewer),
     links,
   };

@@ -117,6 +117,13 @@ describe('admin re-drive', () => {
     const events = await listEvents(platform.prisma, id);
     expect(events.filter((e) => e.toStatus).map((e) => e.toStatus)).toEqual(['pending', 'processing', 'failed', 'pending', 'processing', 'completed']);
     expect(events.find((e) => e.fromStatus === 'failed')!.data).toMatchObject({ redrivenBy: admin.id });
+    // The re-drive is in the audit trail, and so is the AI result that then became final.
+    const audit = await platform.prisma.auditRecord.findMany({ where: { submissionId: id }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => [a.action, a.actorId])).toEqual([
+      ['submission.redriven', admin.id],
+      ['result.finalised', null],
+    ]);
+    expect(audit[0]!.before).toMatchObject({ status: 'failed' });
     expect((await retry(admin)).status).toBe(409);
     expect((await fetch(`${platform.baseUrl}/admin/submissions/00000000-0000-4000-8000-000000000000/retry`, { method: 'POST', headers: admin.headers })).status).toBe(404);
   });

@@ -175,6 +175,21 @@ describe('blind double marking', () => {
     ]);
   });
 
+  it('when a grader held the first marking and gave it back, then they cannot take the second: they have read the AI draft', async () => {
+    const id = await submitted(await doubleMarkedTask('hybrid'));
+    const first = await reviewOf(id, 'first');
+    const second = await reviewOf(id, 'second');
+    expect((await api(graderB, 'POST', `/reviews/${first}/claim`)).status).toBe(200);
+    expect((await api(graderB, 'GET', `/submissions/${id}`)).body.aiDraft).not.toBeNull();
+    expect((await api(graderB, 'POST', `/reviews/${first}/release`)).status).toBe(200);
+    const refused = await api(graderB, 'POST', `/reviews/${second}/claim`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/held its first marking/);
+    // Anyone else may; and B may take the first again.
+    expect((await api(graderA, 'POST', `/reviews/${second}/claim`)).status).toBe(200);
+    expect((await api(graderB, 'POST', `/reviews/${first}/claim`)).status).toBe(200);
+  });
+
   it('when answers are drawn at a rate, then the draw is the one anyone can recompute from the id and the rate', async () => {
     const taskId = await bankTask(platform, { skill: 'writing', task: 'task1', prompt: holidayPrompt, mode: 'human', secondMarkingRate: 0.5, title: 'half double-marked' });
     const ids = await Promise.all(Array.from({ length: 8 }, () => submitted(taskId, otherStudent)));
@@ -245,6 +260,15 @@ describe('adjudication', () => {
     expect(await feedAs(student, id)).toMatch(/"event":"result_changed".*"source":"override"/);
     const audit = await platform.prisma.auditRecord.findFirstOrThrow({ where: { submissionId: id, action: 'result.overridden' } });
     expect(audit).toMatchObject({ actorId: seniorC.id, before: { version: 1, source: 'adjudicated', overall: 6 }, after: { version: 2, source: 'override', overall: 6.5, reason: body.reason } });
+    // Whoever decided a version of the result does not decide its appeal: here every senior has.
+    expect((await api(student, 'POST', `/submissions/${id}/appeals`, { reason: 'After the override, please look again.' })).status).toBe(201);
+    const appealReview = await reviewOf(id, 'appeal');
+    const overrider = await api(seniorC, 'POST', `/reviews/${appealReview}/claim`);
+    expect(overrider.status).toBe(409);
+    expect(overrider.body.detail).toMatch(/decided a version of its result/);
+    expect((await api(seniorB, 'POST', `/reviews/${appealReview}/claim`)).status).toBe(409);
+    // While the appeal is open, the result is not overridden around it.
+    expect((await api(admin, 'POST', `/submissions/${id}/override`, body)).status).toBe(409);
     // An answer still being marked has no result to override.
     const pending = await submitted(await doubleMarkedTask('human'));
     await reviewOf(pending, 'first');
@@ -337,6 +361,14 @@ describe('appeals', () => {
 });
 
 describe('the audit trail', () => {
+  it('when an admin creates an account with a role, then the creation is audited with the role', async () => {
+    const email = `new-senior-${Date.now()}@example.com`;
+    const created = await api(admin, 'POST', '/admin/users', { email, password: 'a long enough password', name: 'New Senior', role: 'senior' });
+    expect(created.status).toBe(201);
+    const record = await platform.prisma.auditRecord.findFirstOrThrow({ where: { action: 'user.created', subjectId: created.body.id } });
+    expect(record).toMatchObject({ actorId: admin.id, after: { role: 'senior' } });
+  });
+
   it('when a submission with marks is deleted, then its audit records stay with who, what and when, without their contents', async () => {
     const id = await singleMarked(otherStudent, graderA, 6);
     expect(await platform.prisma.auditRecord.count({ where: { submissionId: id, after: { not: { equals: null } } } })).toBeGreaterThan(0);

@@ -34,7 +34,11 @@ ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 1;
 UPDATE "grading_results" SET "version" = 0 WHERE NOT "is_final";
 
 -- AlterTable
-ALTER TABLE "review_tasks" ADD COLUMN     "kind" "ReviewKind" NOT NULL DEFAULT 'first';
+ALTER TABLE "review_tasks" ADD COLUMN     "held_by" UUID[] DEFAULT ARRAY[]::UUID[],
+ADD COLUMN     "kind" "ReviewKind" NOT NULL DEFAULT 'first';
+
+-- Whoever held a review so far: its last holder.
+UPDATE "review_tasks" SET "held_by" = ARRAY["claimed_by_id"] WHERE "claimed_by_id" IS NOT NULL;
 
 -- AlterTable
 ALTER TABLE "submissions" ADD COLUMN     "double_marked" BOOLEAN NOT NULL DEFAULT false;
@@ -136,9 +140,10 @@ ALTER TABLE "marks" ADD CONSTRAINT "marks_grader_id_fkey" FOREIGN KEY ("grader_i
 -- AddForeignKey
 ALTER TABLE "appeals" ADD CONSTRAINT "appeals_submission_id_fkey" FOREIGN KEY ("submission_id") REFERENCES "submissions"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Marks so far: each completed review's human result is its one (first) mark.
+-- Marks so far: each completed review's human result is its one (first) mark; a grader whose
+-- account is gone leaves the mark without its grader.
 INSERT INTO "marks" ("id", "submission_id", "review_id", "kind", "grader_id", "overall", "level", "feedback", "criteria", "created_at")
-SELECT gen_random_uuid(), r."submission_id", t."id", 'first', r."grader_id", r."overall", r."level", r."feedback",
+SELECT gen_random_uuid(), r."submission_id", t."id", 'first', (SELECT u."id" FROM "users" u WHERE u."id" = r."grader_id"), r."overall", r."level", r."feedback",
        COALESCE((SELECT jsonb_object_agg(c."criterion", jsonb_strip_nulls(jsonb_build_object('score', c."score", 'feedback', c."feedback")))
                  FROM "criterion_scores" c WHERE c."result_id" = r."id"), '{}'::jsonb),
        r."created_at"

@@ -4,13 +4,13 @@
 // colour alone: they are what an adjudicator looks at first.
 import { useId } from 'preact/hooks';
 import { dateTime, label, score } from '../lib/format.ts';
-import { criteriaFor } from '../lib/shared.ts';
+import { criteriaFor, criterionGap, disagreementGap } from '../lib/shared.ts';
 import type { Mark, Result, ReviewKind, Skill } from '../lib/types.ts';
 
 const order: ReviewKind[] = ['first', 'second', 'adjudication', 'appeal'];
 
-/** The gap at which two marks of a criterion are said to differ (the server's adjudication screen uses 1). */
-export const differsBy = 1;
+/** The gap at which two marks of a criterion are said to differ: the platform's own rule. */
+export const differsBy = disagreementGap;
 
 interface Props {
   skill: Skill;
@@ -29,7 +29,7 @@ export function MarksTable({ skill, marks, current, heading = 'The marks side by
   const second = sorted.find((m) => m.kind === 'second');
   const pair = first && second ? ([first, second] as const) : null;
   const names = criteriaFor[skill];
-  const gapOf = (name: string) => (pair ? Math.abs((pair[0].criteria[name]?.score ?? NaN) - (pair[1].criteria[name]?.score ?? NaN)) : NaN);
+  const gapOf = (name: string) => (pair ? criterionGap(pair[0].criteria, pair[1].criteria, name) : NaN);
   const differing = names.filter((n) => gapOf(n) >= differsBy);
   const columns = [...sorted.map((m) => label(m.kind)), ...(current ? ['Current result'] : []), ...(pair ? ['First vs second'] : [])];
 

@@ -952,7 +952,7 @@ export type components = {
         /** @description Who did what to a mark, a result, a role or a grading, and when. */
         AuditRecord: {
             /** @enum {string} */
-            action: "mark.recorded" | "result.finalised" | "result.overridden" | "appeal.opened" | "appeal.decided" | "user.role_changed" | "submission.redriven" | "submission.deleted";
+            action: "mark.recorded" | "result.finalised" | "result.overridden" | "appeal.opened" | "appeal.decided" | "user.created" | "user.role_changed" | "submission.redriven" | "submission.deleted";
             /** @description Who acted; null for the platform itself. */
             actorId: string | null;
             /** @description What the action changed, as it became (JSON); null when none or redacted. */
@@ -1759,7 +1759,7 @@ export interface operations {
     getAdminAudit: {
         parameters: {
             query?: {
-                action?: "mark.recorded" | "result.finalised" | "result.overridden" | "appeal.opened" | "appeal.decided" | "user.role_changed" | "submission.redriven" | "submission.deleted";
+                action?: "mark.recorded" | "result.finalised" | "result.overridden" | "appeal.opened" | "appeal.decided" | "user.created" | "user.role_changed" | "submission.redriven" | "submission.deleted";
                 actorId?: string;
                 cursor?: string;
                 from?: string;

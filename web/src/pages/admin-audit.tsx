@@ -7,18 +7,9 @@ import { api } from '../lib/api.ts';
 import { dateTime, label } from '../lib/format.ts';
 import { usePages, useTitle } from '../lib/hooks.ts';
 import { base } from '../lib/session.ts';
-import type { AuditAction, AuditPage as Page } from '../lib/types.ts';
+import { auditActions } from '../lib/shared.ts';
+import type { AuditPage as Page } from '../lib/types.ts';
 
-export const auditActions: readonly AuditAction[] = [
-  'mark.recorded',
-  'result.finalised',
-  'result.overridden',
-  'appeal.opened',
-  'appeal.decided',
-  'user.role_changed',
-  'submission.redriven',
-  'submission.deleted',
-];
 
 function Json({ value, redacted }: { value: unknown; redacted: boolean }) {
   if (redacted) return <span class="muted">redacted</span>;
