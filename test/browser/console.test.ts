@@ -555,7 +555,7 @@ describe('the web console', () => {
     // Having marked it, grader A cannot take the second marking too, and is told why.
     await a.page.goto('/console/reviews');
     await secondItem.getByRole('button', { name: /Claim/ }).click();
-    await expect(a.page.getByRole('alert').textContent()).resolves.toMatch(/You already marked this submission \(first marking\); another marker takes this one/);
+    await expect(a.page.getByRole('alert').textContent()).resolves.toMatch(/You already marked this submission, or held its first marking; another marker takes this one/);
 
     // Grader B marks blind: nothing of A's mark is on the screen.
     const b = await open('otherGrader');

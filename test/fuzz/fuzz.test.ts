@@ -156,6 +156,9 @@ function configFor(role: Role): { toml: string; names: string[] } {
   const ops = operations.filter((op) => (op.roles ? op.roles.includes(role) : role === 'student'));
   // Every token is given here: no account of schemathesis' own (it would sign one up by itself).
   const lines = ['[auth]', 'auto-signup = false', ''];
+  // An invalid request refused for its size (413, over JSON_BODY_LIMIT: a list far past its
+  // maxItems, say) is refused as it should be: schemathesis' own list of refusals lacks 413.
+  lines.push('[checks.negative_data_rejection]', `expected-statuses = ${toml(['400', '401', '403', '404', '405', '406', '409', '413', '415', '422', '428', '429'])}`, '');
   for (const [name, values] of Object.entries(dictionaries)) lines.push(`[dictionaries.${name}]`, `values = ${toml(values)}`, '');
   for (const op of ops) {
     const settings: Record<string, unknown> = { ...operationSettings(label(op)) };

@@ -134,10 +134,13 @@ describe('blind double marking', () => {
     // The second marker sees neither the first mark nor the AI draft, anywhere.
     const claimed = await api(graderB, 'POST', `/reviews/${second}/claim`);
     expect(claimed.status).toBe(200);
+    const inList = (await api(graderB, 'GET', `/submissions?limit=100&studentId=${student.id}`)).body.items.find((s: { id: string }) => s.id === id);
+    expect(inList).toMatchObject({ id, status: 'review_pending' });
     const seen = [
       JSON.stringify(claimed.body),
       JSON.stringify((await api(graderB, 'GET', `/submissions/${id}`)).body),
-      JSON.stringify((await api(graderB, 'GET', `/submissions?limit=50`)).body),
+      // The list holds other answers too (their reasons are theirs): this one's entry.
+      JSON.stringify(inList),
       await feedAs(graderB, id),
       JSON.stringify((await api(graderB, 'GET', '/reviews')).body),
     ];

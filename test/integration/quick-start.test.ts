@@ -133,5 +133,7 @@ describe('quick start', () => {
     for (const port of Object.values(ports)) {
       await eventually(async () => ((await listening(port)) ? undefined : true), { what: `port ${port} to be released`, timeoutMs: 15_000 });
     }
-  });
+    // Bounded by its own waits: npm start may build the console first (a fresh clone), on a box
+    // that is running the rest of the suite.
+  }, 240_000);
 });
