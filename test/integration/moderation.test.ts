@@ -136,13 +136,16 @@ describe('blind double marking', () => {
     expect(claimed.status).toBe(200);
     const inList = (await api(graderB, 'GET', `/submissions?limit=100&studentId=${student.id}`)).body.items.find((s: { id: string }) => s.id === id);
     expect(inList).toMatchObject({ id, status: 'review_pending' });
+    const queued = (await api(graderB, 'GET', '/reviews?limit=200')).body.items.filter((r: { submissionId: string }) => r.submissionId === id);
+    expect(queued.map((r: { kind: string }) => r.kind)).toEqual(['second']);
     const seen = [
       JSON.stringify(claimed.body),
       JSON.stringify((await api(graderB, 'GET', `/submissions/${id}`)).body),
       // The list holds other answers too (their reasons are theirs): this one's entry.
       JSON.stringify(inList),
       await feedAs(graderB, id),
-      JSON.stringify((await api(graderB, 'GET', '/reviews')).body),
+      // The queue holds other answers' reviews too (their reasons are theirs): this answer's.
+      JSON.stringify(queued),
     ];
     for (const body of seen) {
       expect(body).not.toContain('Marker A');
