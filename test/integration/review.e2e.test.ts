@@ -1,6 +1,6 @@
 // Hybrid grading through human review, end to end: API, workflow, Workflow Update, database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeReviewUpdate } from '../../src/grading/contract.ts';
+import { completeReviewUpdate, gradingStateQuery } from '../../src/grading/contract.ts';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
 import { listEvents } from '../../src/submissions/submission.repository.ts';
 import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
@@ -179,6 +179,8 @@ describe('hybrid submission through human review', () => {
   it('when two completions race on the workflow, then exactly one is accepted', async () => {
     const inReview = await submitAndAwaitReview('human');
     const handle = platform.temporal.workflow.getHandle(inReview.workflowId);
+    // The row says review_pending as the review opens; the workflow awaits decisions a moment later.
+    await eventually(async () => ((await handle.query(gradingStateQuery)).phase === 'awaiting_review' ? true : undefined), { what: 'the workflow to await the review' });
     const criteria = decision.criteria;
     const outcomes = await Promise.allSettled([
       handle.executeUpdate(completeReviewUpdate, { args: [{ graderId: grader.id, criteria }] }),
