@@ -29,6 +29,8 @@ export function resultRows(
     model: draft.model,
     scorerVersion: draft.version,
     confidence: draft.confidence,
+    ...(draft.uncertainty ? { uncertainty: { ...draft.uncertainty } } : {}),
+    ...(draft.usage ? { promptTokens: draft.usage.promptTokens, completionTokens: draft.usage.completionTokens } : {}),
     routing: { needsReview: !isFinal, reasons, flags: draft.flags },
     criteria: {
       create: Object.entries(draft.criteria).map(([criterion, a]) => ({

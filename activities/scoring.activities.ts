@@ -2,7 +2,9 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { levelFor, overallScore, type SpeakingTask, type WritingTask } from '../src/domain/scores.ts';
 import type { PrismaClient } from '../src/lib/prisma.ts';
 import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
-import { offlineOverallOf, offlineProvider } from '../src/scoring/baseline-scorer.ts';
+import { offlineOpinionOf, offlineProvider } from '../src/scoring/baseline-scorer.ts';
+import { calibratedUncertainty, type SecondOpinion } from '../src/scoring/confidence.ts';
+import { confidenceOf } from '../src/domain/uncertainty.ts';
 import { looksLikeInjection } from '../src/scoring/injection.ts';
 import type { Scorer, ScoringOutcome } from '../src/scoring/scorer.ts';
 import { fluencyOf } from '../src/speech/transcripts.ts';
@@ -33,15 +35,17 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
    * The scorer's outcome for the stored response (essay, or transcript of a speaking answer).
    * Next to an LLM scoring of an essay, the offline scorer's overall: a free second opinion.
    */
-  async function score(submissionId: string): Promise<{ outcome: ScoringOutcome; offlineOverall?: number }> {
+  async function score(submissionId: string): Promise<{ outcome: ScoringOutcome; offline?: SecondOpinion }> {
     const submission = await loadSubmission(prisma, submissionId, {
       skill: true,
       task: true,
       prompt: true,
       text: true,
       transcript: true,
-      examTask: { select: { questions: true } },
+      examTask: { select: { questions: true, feedbackLanguage: true } },
     });
+    // The task's feedback language (free practice: English); it changes words, never scores.
+    const feedbackLanguage = submission.examTask?.feedbackLanguage === 'vi' ? 'vi' : 'en';
     const prompt = promptAsAsked(submission.prompt, submission.examTask?.questions ?? []);
     // Staff wrote a bank task's prompt; a free-practice prompt is the student's own.
     const promptTrusted = submission.examTask !== null;
@@ -53,6 +57,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
           task: submission.task as SpeakingTask,
           prompt,
           promptTrusted,
+          feedbackLanguage,
           transcript: transcript.text,
           fluency: fluencyOf(transcript),
           transcriptionConfidence: transcript.confidence,
@@ -62,27 +67,34 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
       return { outcome: screenedPrompt(outcome, prompt, promptTrusted) };
     }
     if (submission.text === null) throw ApplicationFailure.nonRetryable('the submission has no text to score', failureTypes.unscorable);
-    const response = { task: submission.task as WritingTask, prompt, promptTrusted, text: submission.text };
+    const response = { task: submission.task as WritingTask, prompt, promptTrusted, feedbackLanguage, text: submission.text } as const;
     const outcome = screenedPrompt(await callProvider(scorer.provider, breaker, () => scorer.scoreWriting(response)), prompt, promptTrusted);
-    return scorer.provider === offlineProvider ? { outcome } : { outcome, offlineOverall: offlineOverallOf(response) };
+    return scorer.provider === offlineProvider ? { outcome } : { outcome, offline: offlineOpinionOf(response) };
   }
 
   return {
-    /** Loads the response from Postgres, scores it, and computes overall and level in code. */
+    /**
+     * Loads the response from Postgres, scores it, and computes overall and level in code, and the
+     * calibrated error of the overall (src/scoring/confidence.ts).
+     */
     async scoreSubmission(submissionId: string): Promise<ScoreDraft> {
-      const { outcome, offlineOverall } = await score(submissionId);
+      const { outcome, offline } = await score(submissionId);
       const overall = overallScore(outcome.criteria);
+      const uncertainty = calibratedUncertainty(outcome, offline, scorer.calibration);
+      const offlineOverall = offline?.overall;
       return {
         criteria: outcome.criteria,
         overall,
         level: levelFor(overall),
         feedback: outcome.feedback,
-        confidence: outcome.confidence,
+        confidence: confidenceOf(uncertainty),
+        ...(uncertainty ? { uncertainty } : {}),
         flags: outcome.signals.flags,
         provider: outcome.provider,
         model: outcome.model,
         version: outcome.version,
         ...(offlineOverall === undefined ? {} : { offlineOverall }),
+        ...(outcome.usage ? { usage: outcome.usage } : {}),
       };
     },
   };

@@ -8,10 +8,10 @@ import { parseArgs } from 'node:util';
 import { loadConfig, readEnvironment } from '../src/config/env.ts';
 import { writingTasks, type WritingTask } from '../src/domain/scores.ts';
 import { defaultCalibration, defaultGrid, defaultMapping, parseCalibration, parseMapping, readLabelledEssays } from '../src/evaluation/dataset.ts';
-import { evaluate } from '../src/evaluation/harness.ts';
+import { calibrationFromReport, evaluate } from '../src/evaluation/harness.ts';
 import { formatReport } from '../src/evaluation/report.ts';
-import { BaselineScorer, offlineOverallOf } from '../src/scoring/baseline-scorer.ts';
-import { LlmScorer } from '../src/scoring/llm-scorer.ts';
+import { BaselineScorer, offlineOpinionOf } from '../src/scoring/baseline-scorer.ts';
+import { createScorer } from '../src/scoring/index.ts';
 import type { Scorer } from '../src/scoring/scorer.ts';
 
 const usage = `Usage: npm run eval -- --data <file.csv> [options]
@@ -27,6 +27,9 @@ const usage = `Usage: npm run eval -- --data <file.csv> [options]
   --concurrency <n>      essays scored at once (default 4 for llm, 1 offline)
   --retries <n>          further attempts when the provider is unavailable or malformed (default 3)
   --out <file>           JSON report (default eval-results/<scorer>-<time>.json)
+  --write-calibration <file>
+                         llm: fit a calibration of the LLM's errors from this run (the essays must be
+                         ones it never saw) and write it; SCORING_CALIBRATION_FILE then uses it
 `;
 
 
@@ -72,6 +75,7 @@ function parse() {
       concurrency: { type: 'string' },
       retries: { type: 'string' },
       out: { type: 'string' },
+      'write-calibration': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -89,6 +93,7 @@ if (args.help) {
 if (!args.data) fail('--data is required');
 if (args.scorer !== 'offline' && args.scorer !== 'llm') fail(`--scorer must be offline or llm, not "${args.scorer}"`);
 if (!(writingTasks as readonly string[]).includes(args.task)) fail(`--task must be ${writingTasks.join(' or ')}`);
+if (args['write-calibration'] && args.scorer !== 'llm') fail('--write-calibration is for --scorer llm (npm run fit:offline calibrates the offline scorer)');
 
 let mapping = defaultMapping;
 let calibration = defaultCalibration;
@@ -104,7 +109,11 @@ let scorer: Scorer;
 if (args.scorer === 'llm') {
   const { openai } = config.scoring;
   if (!openai.apiKey && !openai.baseUrl) fail('--scorer llm needs OPENAI_API_KEY or OPENAI_BASE_URL (and OPENAI_MODEL) in the environment or .env');
-  scorer = new LlmScorer(openai);
+  try {
+    scorer = createScorer({ ...config, scoring: { ...config.scoring, provider: 'openai' } });
+  } catch (error) {
+    fail((error as Error).message);
+  }
 } else {
   scorer = new BaselineScorer();
 }
@@ -126,11 +135,16 @@ const report = await evaluate(scorer, essays, {
   routing: config.grading.routing,
   concurrency: wholeNumber('concurrency', args.concurrency, args.scorer === 'llm' ? 4 : 1),
   retries: wholeNumber('retries', args.retries, 3),
-  offlineOpinion: args.scorer === 'llm' ? offlineOverallOf : undefined,
+  offlineOpinion: args.scorer === 'llm' ? offlineOpinionOf : undefined,
   onProgress: progressBar(),
 });
 
 const out = args.out ?? path.join('eval-results', `${args.scorer}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 await mkdir(path.dirname(path.resolve(out)), { recursive: true });
-await writeFile(out, `${JSON.stringify({ data: path.resolve(args.data), mapping, ...report }, null, 2)}\n`);
+await writeFile(out, `${JSON.stringify({ data: path.resolve(args.data), ...report }, null, 2)}\n`);
 process.stdout.write(`${formatReport(report)}JSON report: ${out}\n`);
+if (args['write-calibration']) {
+  const calibration = calibrationFromReport(report);
+  await writeFile(args['write-calibration'], `${JSON.stringify(calibration, null, 2)}\n`);
+  process.stdout.write(`Calibration of ${calibration.name} written to ${args['write-calibration']} (set SCORING_CALIBRATION_FILE to use it).\n`);
+}

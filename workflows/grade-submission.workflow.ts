@@ -3,7 +3,7 @@
 // as its steps: transcribe, draft, route, await the review (two marks and perhaps an
 // adjudication when the submission is double-marked: double-marking.ts), finish.
 import { CancellationScope, condition, isCancellation, log, patched, sleep } from '@temporalio/workflow';
-import { priorityFor, route } from '../src/domain/routing.ts';
+import { legacyRoute, priorityFor, route } from '../src/domain/routing.ts';
 import type { OpenedReview } from '../activities/review.activities.ts';
 import type { GradeSubmissionInput, GradeSubmissionOutput, ReviewDecision, ScoreDraft, TranscriptSummary } from '../src/grading/contract.ts';
 import { describe, isGone, noDraft, type NoDraft } from './activity-options.ts';
@@ -28,9 +28,14 @@ export async function gradeSubmission(input: GradeSubmissionInput): Promise<Grad
       return g.finish({ submissionId, status: 'failed' });
     }
 
-    // Route: a confident AI draft is final; anything else goes to a person.
+    // Route: a draft whose calibrated probability of being within ±1.0 of a human reaches the
+    // accept probability is final; anything else goes to a person. Workflows started before
+    // calibrated routing keep the rule they started with (a patch, for replay).
     const routed = draft
-      ? route({ mode, overall: draft.overall, confidence: draft.confidence, flags: draft.flags, secondOverall, transcriptionConfidence: transcription?.confidence, offlineOverall: draft.offlineOverall }, policy.routing)
+      ? (patched('calibrated-routing') ? route : legacyRoute)(
+          { mode, overall: draft.overall, confidence: draft.confidence, uncertainty: draft.uncertainty, flags: draft.flags, secondOverall, transcriptionConfidence: transcription?.confidence, offlineOverall: draft.offlineOverall },
+          policy.routing,
+        )
       : { needsReview: true, reasons: [...(mode === 'human' ? ['human_mode'] : []), ...(failure ? [failure.kind] : [])] };
     if (!routed.needsReview && draft) {
       g.state.phase = 'finishing';

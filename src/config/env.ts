@@ -66,11 +66,10 @@ function buildConfig(v: z.infer<typeof schema>) {
       reviewDueSeconds: v.GRADING_REVIEW_DUE_SECONDS,
       reviewLeaseSeconds: v.GRADING_REVIEW_LEASE_SECONDS,
       routing: {
-        minConfidence: v.GRADING_MIN_CONFIDENCE,
+        autoAcceptProbability: v.GRADING_AUTO_ACCEPT_PROBABILITY,
         disagreementMargin: v.GRADING_DISAGREEMENT_MARGIN,
         boundaryMargin: v.GRADING_BOUNDARY_MARGIN,
         minTranscriptionConfidence: v.GRADING_MIN_TRANSCRIPTION_CONFIDENCE,
-        offlineDisagreementMargin: v.GRADING_OFFLINE_DISAGREEMENT_MARGIN,
       },
       secondOpinion: v.GRADING_SECOND_OPINION === 'true',
     },
@@ -105,6 +104,7 @@ function buildConfig(v: z.infer<typeof schema>) {
         model: v.OPENAI_MODEL,
         timeoutSeconds: v.OPENAI_TIMEOUT_SECONDS,
       },
+      calibrationFile: v.SCORING_CALIBRATION_FILE,
     },
     transcription: {
       // auto: the OpenAI-compatible endpoint when one is configured, else PocketSphinx.

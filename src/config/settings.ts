@@ -65,12 +65,11 @@ const grading = {
   GRADING_SLA_SPEAKING_SECONDS: int(1, 604_800).default(3600).describe('Speaking deadline, counted from submission.'),
   GRADING_REVIEW_DUE_SECONDS: int(1, 30 * 86_400).default(3600).describe('A review waiting longer than this is escalated to high priority, and keeps waiting.'),
   GRADING_REVIEW_LEASE_SECONDS: int(10, 86_400).default(900).describe("How long a grader's claim on a review lasts before others may take it."),
-  GRADING_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6).describe('Hybrid routing: review below this model confidence (0-1).'),
+  GRADING_AUTO_ACCEPT_PROBABILITY: z.coerce.number().min(0).max(1).default(0.95).describe('Hybrid routing: an AI result is final only when the calibrated probability that its overall is within ±1.0 of a trained human\'s reaches this (0-1; docs/scoring.md, "Routing with a stated guarantee").'),
   GRADING_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(1).describe('Hybrid routing: review when two independent scorings differ by more than this many overall points.'),
-  GRADING_BOUNDARY_MARGIN: z.coerce.number().min(0).max(2).default(0.5).describe('Hybrid routing: review an overall within this distance of a level boundary (4.0, 6.0, 8.5).'),
+  GRADING_BOUNDARY_MARGIN: z.coerce.number().min(0).max(2).default(0.5).describe('Hybrid routing: an overall within this distance of a level boundary (4.0, 6.0, 8.5) is final only when it is within this distance of a human\'s with the accept probability.'),
   GRADING_MIN_TRANSCRIPTION_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5).describe('Hybrid routing: review a speaking answer recognised below this confidence (0-1).'),
   GRADING_SECOND_OPINION: flag('false').describe('Hybrid: score every submission twice, independently (doubles the provider cost).'),
-  GRADING_OFFLINE_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(2).describe("Hybrid routing: review an essay whose LLM overall is further than this from the offline scorer's (10 = never)."),
 };
 
 const moderation = {
@@ -95,6 +94,7 @@ const scoring = {
   OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()).describe('Endpoint base URL, e.g. `http://127.0.0.1:11434/v1`; unset: api.openai.com.'),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini').describe('Model name at that endpoint (it must support JSON-schema structured output).'),
   OPENAI_TIMEOUT_SECONDS: seconds(600).default(60).describe('Longest wait for one scoring call; Temporal retries after that.'),
+  SCORING_CALIBRATION_FILE: optionalString.describe('A calibration of the LLM\'s errors against human ratings, written by `npm run eval -- --scorer llm --write-calibration <file>` for `OPENAI_MODEL`; unset: the LLM\'s confidence is bounded by its agreement with the offline scorer.'),
   SCORING_REQUESTS_PER_MINUTE: perMinute().default(0).describe('Provider requests per minute for the whole fleet, enforced by Temporal on the scoring queue (0 = no limit).'),
   SCORING_WORKER_REQUESTS_PER_MINUTE: perMinute().default(0).describe('Provider requests per minute for one worker (0 = no limit).'),
   SCORING_WORKER_CONCURRENCY: int(1, 1000).default(20).describe('Concurrent provider calls per worker.'),

@@ -1,6 +1,7 @@
 // The evaluation report as terminal text: agreement per criterion, the overall confusion
 // matrix, what hybrid routing would do, and the cost.
 import type { EvaluationReport } from './harness.ts';
+import { formatTradeOff } from './routing-report.ts';
 
 const fixed = (x: number | null, digits = 3) => (x === null ? 'n/a' : x.toFixed(digits));
 const percent = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
@@ -47,8 +48,18 @@ export function formatReport(report: EvaluationReport): string {
   const reasons = Object.entries(report.routing.reasons).sort((a, b) => b[1] - a[1]);
   out.push(
     '',
-    `Hybrid routing would send ${report.routing.review} of ${report.scored} (${percent(report.routing.share)}) to review` +
+    `Hybrid routing at accept probability ${report.routing.acceptProbability} would send ${report.routing.review} of ${report.scored} (${percent(report.routing.share)}) to review` +
       (reasons.length ? `: ${reasons.map(([r, n]) => `${r} ${n}`).join(', ')}.` : '.'),
+  );
+  if (report.routing.tradeOff) {
+    out.push(
+      '',
+      'The routing guarantee: essays finalised without a person at each accept probability, and how close they are to the human overall (±1.0 and ±0.5 VSTEP points):',
+      formatTradeOff(report.routing.tradeOff, report.routing.acceptProbability),
+    );
+  }
+  out.push(
+    '',
     `Time: ${report.time.totalSeconds.toFixed(1)} s in all; per essay mean ${fixed(report.time.perEssayMs.mean, 1)} ms, ` +
       `p50 ${fixed(report.time.perEssayMs.p50, 1)} ms, p95 ${fixed(report.time.perEssayMs.p95, 1)} ms.`,
     report.tokens

@@ -5,6 +5,7 @@
 // sandbox-safe modules may be imported here: the workflow bundle includes this file.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ReviewPriority, RoutingRules } from '../domain/routing.ts';
+import type { Uncertainty } from '../domain/uncertainty.ts';
 import type { GradingMode, Skill } from '../domain/scores.ts';
 import type { CriterionAssessment } from '../scoring/scorer.ts';
 
@@ -138,13 +139,18 @@ export interface ScoreDraft {
   overall: number;
   level: string | null;
   feedback: string;
+  /** The calibrated probability that the overall is within ±1.0 of a human's; 0 when uncalibrated. */
   confidence: number;
+  /** The calibrated error behind it (absent: not calibrated; histories before calibration have none). */
+  uncertainty?: Uncertainty;
   flags: string[];
   provider: string;
   model: string | null;
   version: string;
   /** The offline scorer's overall for the same essay, next to an LLM scoring of it. */
   offlineOverall?: number;
+  /** Tokens the model call spent, for scorers that call one. */
+  usage?: { promptTokens: number; completionTokens: number };
 }
 
 /** What the transcription activity reports to the workflow; the transcript itself stays in Postgres. */

@@ -1,14 +1,20 @@
 // The offline scorer: deterministic, no language model, no network. Writing is scored by linear
 // models over measured essay features (src/scoring/essay-features.ts), fitted to human ratings
 // (src/scoring/offline-writing-model.ts); speaking by documented rules over the transcript and the
-// measured delivery. Scores are clamped to 0-10 and rounded to the 0.5 grid. Its confidence is
-// reported as low, so hybrid routing sends its results to people. Text that tries to steer the
+// measured delivery. Scores are clamped to 0-10 and rounded to the 0.5 grid. A writing score
+// comes with its calibrated error (./calibration.ts): the probability that the overall is within
+// ±1.0 of a human's, and an interval; speaking has no human-rated data to calibrate against, so
+// its confidence is 0 and hybrid routing sends it to people. Text that tries to steer the
 // grader is flagged (prompt_injection) by the detector the LLM scorer uses too (./injection.ts).
 import { overallScore, toHalfPointGrid, wordMinimum } from '../domain/scores.ts';
+import { confidenceOf } from '../domain/uncertainty.ts';
+import { baseSignals, uncertaintyOf } from './calibration.ts';
+import type { SecondOpinion } from './confidence.ts';
 import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import { UnscorableResponseError } from './scorer.ts';
 import { estimatePronunciation, pronunciationCaveat, speakingWordGuide } from './speaking-rubric.ts';
 import { analyseEssay, type EssayAnalysis } from './essay-features.ts';
+import { feedbackText } from './feedback-text.ts';
 import { looksLikeInjection } from './injection.ts';
 import { predictTraits, writingModel, type WritingModelFile } from './offline-writing-model.ts';
 import { measure, words } from './text-features.ts';
@@ -48,7 +54,6 @@ function lengthAndFlags(text: string, wordCount: number, expected: number, offTa
 /** The task the essay features' length scale is anchored to: ELLIPSE essays are Task 2-like. */
 const referenceMinimum = wordMinimum.task2;
 
-const quoteList = (items: readonly string[], n = 3) => items.slice(0, n).map((x) => `"${x}"`).join(', ');
 
 /**
  * A writing response scored with the fitted model (src/scoring/offline-writing-model.ts):
@@ -57,6 +62,15 @@ const quoteList = (items: readonly string[], n = 3) => items.slice(0, n).map((x)
  * prompt's key words. Length counts relative to the task minimum, in the features and in `assess`.
  */
 export function scoreAnalysedWriting(response: WritingResponse, analysis: EssayAnalysis, model: WritingModelFile = writingModel()): ScoringOutcome {
+  return scoreAnalysedWritingWithSignals(response, analysis, model).outcome;
+}
+
+/** The outcome and the signals its calibration reads (the fitting script calibrates from them). */
+export function scoreAnalysedWritingWithSignals(
+  response: WritingResponse,
+  analysis: EssayAnalysis,
+  model: WritingModelFile = writingModel(),
+): { outcome: ScoringOutcome; signals: Record<string, number> } {
   const f = measure(response.text, response.prompt);
   if (f.wordCount === 0 || analysis.wordCount === 0) throw new UnscorableResponseError('the response contains no English words');
   const minimum = wordMinimum[response.task];
@@ -65,46 +79,27 @@ export function scoreAnalysedWriting(response: WritingResponse, analysis: EssayA
   const traits = predictTraits(analysis.features, model);
   const coverage = clamp01(f.promptOverlap / 0.3);
   const { misspellings, grammarSlips, punctuationSlips, connectives } = analysis;
+  const text = feedbackText[response.feedbackLanguage ?? 'en'];
   const criteria = {
-    taskFulfilment: assess(
-      traits.overall - 2 * (1 - coverage),
-      length,
-      `${f.wordCount} words against a minimum of ${minimum}; uses ${Math.round(f.promptOverlap * 100)}% of the prompt's key words.`,
-      firstSentences(response.text, 1),
-    ),
-    organisation: assess(
-      traits.cohesion,
-      length,
-      `${analysis.paragraphCount} paragraph(s), ${analysis.sentenceCount} sentence(s); ` +
-        (connectives.length ? `linking devices used: ${connectives.slice(0, 6).join(', ')}.` : 'no linking devices found.'),
-    ),
-    vocabulary: assess(
-      traits.vocabulary,
-      length,
-      `Lexical diversity ${analysis.features.mattr.toFixed(2)} (moving type-token ratio); ` +
-        (misspellings.length ? `${misspellings.length} misspelt word(s), e.g. ${quoteList(misspellings)}.` : 'no misspelt words found.'),
-      misspellings.slice(0, 3),
-    ),
-    grammar: assess(
-      traits.grammar,
-      length,
-      (grammarSlips.length ? `Likely grammar slips: ${quoteList(grammarSlips)}` : 'No common grammar slips found') +
-        (punctuationSlips.length ? `; punctuation: ${quoteList(punctuationSlips, 2)}.` : '.'),
-      grammarSlips.slice(0, 3),
-    ),
+    taskFulfilment: assess(traits.overall - 2 * (1 - coverage), length, text.taskFulfilment(f.wordCount, minimum, Math.round(f.promptOverlap * 100)), firstSentences(response.text, 1)),
+    organisation: assess(traits.cohesion, length, text.organisation(analysis.paragraphCount, analysis.sentenceCount, connectives)),
+    vocabulary: assess(traits.vocabulary, length, text.vocabulary(analysis.features.mattr.toFixed(2), misspellings), misspellings.slice(0, 3)),
+    grammar: assess(traits.grammar, length, text.grammar(grammarSlips, punctuationSlips), grammarSlips.slice(0, 3)),
   };
-  return {
+  const overall = overallScore(criteria);
+  const signals = baseSignals(overall, [traits.overall, traits.cohesion, traits.vocabulary, traits.grammar], f.wordCount, minimum);
+  const uncertainty = model.uncertainty ? uncertaintyOf(model.uncertainty, overall, signals) : undefined;
+  const outcome: ScoringOutcome = {
     criteria,
-    feedback:
-      'Scored offline by a model fitted to human ratings of learner essays, from measured features: spelling, ' +
-      'common grammar slips, lexical range and sophistication, sentence variety, linking devices, paragraphing and length. ' +
-      'It cannot judge meaning or argument in depth.',
-    confidence: 0.35,
+    feedback: text.writingSummary,
+    confidence: confidenceOf(uncertainty),
+    ...(uncertainty ? { uncertainty } : {}),
     signals: { wordCount: f.wordCount, wordMinimum: minimum, flags },
     provider: offlineProvider,
     model: null,
     version: model.version,
   };
+  return { outcome, signals };
 }
 
 export function scoreWithBaseline(response: WritingResponse): ScoringOutcome {
@@ -151,28 +146,19 @@ export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOu
   const discourse = 1 + 5 * clamp01(markers / 5) + 4 * clamp01(f.promptOverlap / 0.4);
   const quote = tokens.slice(0, 20).join(' ');
 
+  const language = response.feedbackLanguage ?? 'en';
+  const text = feedbackText[language];
   const criteria = {
-    grammar: assess(grammar, length, `${complex.toFixed(1)} subordinating words per 100 words; ${fl.meanRunWords?.toFixed(1) ?? 'unknown'} words per fluent run.`, [quote]),
-    vocabulary: assess(vocabulary, length, `Lexical diversity ${f.lexicalDiversity.toFixed(2)}; ${Math.round(f.longWordShare * 100)}% long words.`),
-    pronunciation: estimatePronunciation(response.transcriptionConfidence, response.transcriptionProvider),
-    fluency: assess(
-      fluency,
-      length,
-      (wpm === null ? 'Speech rate unknown (no recording length)' : `${wpm.toFixed(0)} words per minute`) +
-        (fl.pauseCount === null ? '; no word timings, so pauses were not measured.' : `; ${fl.pauseCount} pause(s), ${fl.longPauseCount} of a second or more.`),
-    ),
-    discourseManagement: assess(
-      discourse,
-      length,
-      `${tokens.length} words against a guide of ${guide}; ${markers} different discourse marker(s); uses ${Math.round(f.promptOverlap * 100)}% of the prompt's key words.`,
-    ),
+    grammar: assess(grammar, length, text.speakingGrammar(complex.toFixed(1), fl.meanRunWords?.toFixed(1) ?? null), [quote]),
+    vocabulary: assess(vocabulary, length, text.speakingVocabulary(f.lexicalDiversity.toFixed(2), Math.round(f.longWordShare * 100))),
+    pronunciation: estimatePronunciation(response.transcriptionConfidence, response.transcriptionProvider, language),
+    fluency: assess(fluency, length, text.fluency(wpm, fl.pauseCount, fl.longPauseCount)),
+    discourseManagement: assess(discourse, length, text.discourse(tokens.length, guide, markers, Math.round(f.promptOverlap * 100))),
   };
   return {
     criteria,
-    feedback:
-      'Scored by the offline baseline from the transcript (length, prompt coverage, discourse markers, lexical diversity, ' +
-      `complex structures) and measured delivery (speech rate, pauses). ${pronunciationCaveat}`,
-    confidence: 0.3,
+    feedback: `${text.speakingSummary} ${pronunciationCaveat[language]}`,
+    confidence: 0,
     signals: { wordCount: tokens.length, wordMinimum: guide, flags },
     provider: offlineProvider,
     model: null,
@@ -180,10 +166,11 @@ export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOu
   };
 }
 
-/** The offline scorer's overall for an essay, or undefined when it cannot score it. */
-export function offlineOverallOf(response: WritingResponse): number | undefined {
+/** The offline scorer's overall (and calibrated error) for an essay, or undefined when it cannot score it. */
+export function offlineOpinionOf(response: WritingResponse): SecondOpinion | undefined {
   try {
-    return overallScore(scoreWithBaseline(response).criteria);
+    const outcome = scoreWithBaseline(response);
+    return { overall: overallScore(outcome.criteria), ...(outcome.uncertainty ? { uncertainty: outcome.uncertainty } : {}) };
   } catch (error) {
     if (error instanceof UnscorableResponseError) return undefined;
     throw error;

@@ -1,12 +1,16 @@
 // Scoring with any OpenAI-compatible chat-completions endpoint: strict JSON-schema output,
-// validated again with zod (scores outside 0-10 or off the 0.5 grid are rejected). The SDK's own
-// retries are off; Temporal retries the activity, so retries are not multiplied.
+// validated again with zod (scores outside 0-10 or off the 0.5 grid are rejected). The schema
+// bounds every string and list, and the answer's token limit follows from it, so a model cannot
+// keep generating inside the schema until the timeout; an answer cut off at that limit
+// (finish_reason "length") is malformed. The SDK's own retries are off; Temporal retries the
+// activity, so retries are not multiplied.
 import { randomBytes } from 'node:crypto';
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import { isValidScore, wordMinimum, writingCriteria } from '../domain/scores.ts';
 import { MalformedOutputError } from '../providers/errors.ts';
 import { classifyOpenAIError, createOpenAIClient } from '../providers/openai.ts';
+import type { ConformalCalibration } from './calibration.ts';
 import { looksLikeInjection } from './injection.ts';
 import type { CriterionAssessment, Scorer, ScoringOutcome, SpeakingResponse, WritingResponse } from './scorer.ts';
 import {
@@ -32,16 +36,29 @@ export interface LlmScorerOptions {
   baseUrl?: string;
   model: string;
   timeoutSeconds: number;
+  /** A calibration of this model's errors (npm run eval -- --write-calibration); none: bounded by the offline scorer. */
+  calibration?: ConformalCalibration;
 }
+
+/** Bounds of the answer's free text: a criterion's feedback, each quote, the overall feedback. */
+export const answerLimits = { feedback: 400, quote: 160, quotes: 3, overallFeedback: 800 } as const;
+
+/** The grid a score must be on, as a JSON-schema enum (constrained decoding can only produce these). */
+const scoreGrid = Array.from({ length: 21 }, (_, i) => i / 2);
 
 const criterionJsonSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['score', 'evidence', 'feedback'],
   properties: {
-    score: { type: 'number', description: '0 to 10 in steps of 0.5' },
-    evidence: { type: 'array', items: { type: 'string' }, description: 'short exact quotes from the response' },
-    feedback: { type: 'string' },
+    score: { type: 'number', enum: scoreGrid, description: '0 to 10 in steps of 0.5' },
+    evidence: {
+      type: 'array',
+      items: { type: 'string', maxLength: answerLimits.quote },
+      maxItems: answerLimits.quotes,
+      description: 'short exact quotes from the response',
+    },
+    feedback: { type: 'string', maxLength: answerLimits.feedback },
   },
 } as const;
 
@@ -50,7 +67,7 @@ export function outputJsonSchema(criteria: readonly string[]) {
   return {
     type: 'object',
     additionalProperties: false,
-    required: ['criteria', 'overallFeedback', 'confidence', 'offTask', 'injectionSuspected'],
+    required: ['criteria', 'overallFeedback', 'offTask', 'injectionSuspected'],
     properties: {
       criteria: {
         type: 'object',
@@ -58,8 +75,7 @@ export function outputJsonSchema(criteria: readonly string[]) {
         required: [...criteria],
         properties: Object.fromEntries(criteria.map((c) => [c, criterionJsonSchema])),
       },
-      overallFeedback: { type: 'string' },
-      confidence: { type: 'number', description: '0 to 1' },
+      overallFeedback: { type: 'string', maxLength: answerLimits.overallFeedback },
       offTask: { type: 'boolean' },
       injectionSuspected: { type: 'boolean' },
     },
@@ -68,13 +84,39 @@ export function outputJsonSchema(criteria: readonly string[]) {
 
 export const writingOutputJsonSchema = outputJsonSchema(writingCriteria);
 
+/**
+ * The most tokens an answer to the schema can take: every string at its length limit at one
+ * token per two characters (Vietnamese and quoted learner text tokenise worse than English), plus
+ * each key, number, list and punctuation; generous, so only a runaway answer reaches it.
+ */
+export function maxAnswerTokens(schema: unknown): number {
+  const node = schema as { type?: string; maxLength?: number; maxItems?: number; items?: unknown; properties?: Record<string, unknown> };
+  switch (node.type) {
+    case 'string':
+      return Math.ceil((node.maxLength ?? 2000) / 2) + 4;
+    case 'number':
+    case 'boolean':
+      return 4;
+    case 'array':
+      return (node.maxItems ?? 10) * (maxAnswerTokens(node.items) + 1) + 2;
+    case 'object':
+      return Object.entries(node.properties ?? {}).reduce((sum, [key, value]) => sum + Math.ceil(key.length / 2) + 3 + maxAnswerTokens(value), 2);
+    default:
+      return 16;
+  }
+}
+
 const score = z.number().refine(isValidScore, 'must be 0-10 in steps of 0.5');
-const criterion = z.object({ score, evidence: z.array(z.string().max(1000)).max(5), feedback: z.string().min(1).max(2000) });
+// A little slack over the schema's limits: a server that does not enforce them is not penalised for a few characters.
+const criterion = z.object({
+  score,
+  evidence: z.array(z.string().max(answerLimits.quote * 2)).max(answerLimits.quotes + 2),
+  feedback: z.string().min(1).max(answerLimits.feedback * 2),
+});
 const outputSchema = (criteria: readonly string[]) =>
   z.object({
     criteria: z.object(Object.fromEntries(criteria.map((c) => [c, criterion])) as Record<string, typeof criterion>),
-    overallFeedback: z.string().min(1).max(4000),
-    confidence: z.number().min(0).max(1),
+    overallFeedback: z.string().min(1).max(answerLimits.overallFeedback * 2),
     offTask: z.boolean(),
     injectionSuspected: z.boolean(),
   });
@@ -82,7 +124,6 @@ const outputSchema = (criteria: readonly string[]) =>
 interface Assessment {
   criteria: Record<string, CriterionAssessment>;
   overallFeedback: string;
-  confidence: number;
   offTask: boolean;
   injectionSuspected: boolean;
   model: string;
@@ -97,24 +138,28 @@ function lengthFlags(wordCount: number, minimum: number): string[] {
 
 export class LlmScorer implements Scorer {
   readonly provider = 'openai';
+  readonly calibration?: ConformalCalibration;
   private readonly client: OpenAI;
 
   constructor(private readonly options: LlmScorerOptions) {
     this.client = createOpenAIClient(options);
+    this.calibration = options.calibration;
   }
 
   /** One chat completion under a strict schema for `criteria`, validated. */
   private async assess(name: string, criteria: readonly string[], system: string, user: string): Promise<Assessment> {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
+    const schema = outputJsonSchema(criteria);
     try {
       completion = await this.client.chat.completions.create({
         model: this.options.model,
         temperature: 0,
+        max_tokens: maxAnswerTokens(schema),
         messages: [
           { role: 'system', content: system },
           { role: 'user', content: user },
         ],
-        response_format: { type: 'json_schema', json_schema: { name, strict: true, schema: outputJsonSchema(criteria) } },
+        response_format: { type: 'json_schema', json_schema: { name, strict: true, schema } },
       });
     } catch (error) {
       throw classifyOpenAIError(error);
@@ -122,6 +167,7 @@ export class LlmScorer implements Scorer {
 
     const choice = completion.choices[0];
     if (choice?.message.refusal) throw new MalformedOutputError(`the model refused: ${choice.message.refusal.slice(0, 200)}`);
+    if (choice?.finish_reason === 'length') throw new MalformedOutputError(`the answer was cut off at the token limit (${maxAnswerTokens(schema)})`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(choice?.message.content ?? '');
@@ -152,7 +198,8 @@ export class LlmScorer implements Scorer {
     return {
       criteria,
       feedback,
-      confidence: out.confidence,
+      // Calibrated later, against human ratings (src/scoring/confidence.ts); a model's view of itself is not.
+      confidence: 0,
       signals: { wordCount, wordMinimum: minimum, flags },
       provider: this.provider,
       model: out.model,
@@ -166,7 +213,7 @@ export class LlmScorer implements Scorer {
     const out = await this.assess(
       'vstep_writing_assessment',
       writingCriteria,
-      writingSystemPrompt(response.task, response.prompt, response.promptTrusted === true),
+      writingSystemPrompt(response.task, response.prompt, response.promptTrusted === true, response.feedbackLanguage),
       writingUserMessage(response.text, fence, response.promptTrusted ? undefined : response.prompt),
     );
     return this.outcome(out, response.text, wordMinimum[response.task], out.criteria, out.overallFeedback, `${writingRubricVersion}+${writingPromptVersion}`);
@@ -177,19 +224,19 @@ export class LlmScorer implements Scorer {
     const out = await this.assess(
       'vstep_speaking_assessment',
       transcriptCriteria,
-      speakingSystemPrompt(response.task, response.prompt, response.promptTrusted === true),
+      speakingSystemPrompt(response.task, response.prompt, response.promptTrusted === true, response.feedbackLanguage),
       speakingUserMessage(response.transcript, response.fluency, fence, response.promptTrusted ? undefined : response.prompt),
     );
     const criteria = {
       ...out.criteria,
-      pronunciation: estimatePronunciation(response.transcriptionConfidence, response.transcriptionProvider),
+      pronunciation: estimatePronunciation(response.transcriptionConfidence, response.transcriptionProvider, response.feedbackLanguage),
     };
     return this.outcome(
       out,
       response.transcript,
       speakingWordGuide[response.task],
       criteria,
-      `${out.overallFeedback} ${pronunciationCaveat}`,
+      `${out.overallFeedback} ${pronunciationCaveat[response.feedbackLanguage ?? 'en']}`,
       `${speakingRubricVersion}+${speakingPromptVersion}`,
     );
   }

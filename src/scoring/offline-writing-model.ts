@@ -3,6 +3,7 @@
 // offline-writing-model.json. Each model predicts on the scale of the human ratings it was
 // fitted to (1-5); the calibration maps that onto VSTEP's 0-10.
 import { readFileSync } from 'node:fs';
+import type { ConformalCalibration } from './calibration.ts';
 
 /**
  * VSTEP score = slope × data score + intercept. The default maps the ELLIPSE scale (1-5 in
@@ -39,6 +40,8 @@ export interface WritingModelFile {
   traits: Record<ModelTrait, LinearModel>;
   /** Cross-validated agreement on the training set, as printed by the fitting script. */
   crossValidated: Record<string, unknown>;
+  /** The calibrated error of the overall (src/scoring/calibration.ts), from out-of-fold errors. */
+  uncertainty?: ConformalCalibration;
 }
 
 export const writingModelPath = new URL('./offline-writing-model.json', import.meta.url);

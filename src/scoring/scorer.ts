@@ -2,11 +2,18 @@
 // evidence and feedback; it never decides the overall score or level (src/domain/scores.ts
 // does). Two implementations: the offline baseline and the LLM scorer.
 import type { SpeakingTask, WritingTask } from '../domain/scores.ts';
+import type { Uncertainty } from '../domain/uncertainty.ts';
+import type { ConformalCalibration } from './calibration.ts';
 import type { FluencyMeasures } from '../speech/fluency.ts';
+
+/** The language of the feedback a student reads; scores never depend on it. */
+export type FeedbackLanguage = 'en' | 'vi';
 
 export interface WritingResponse {
   task: WritingTask;
   prompt: string;
+  /** Default English. */
+  feedbackLanguage?: FeedbackLanguage;
   /** True when staff wrote the prompt (a bank task); a student's own practice prompt is untrusted. */
   promptTrusted?: boolean;
   text: string;
@@ -16,6 +23,8 @@ export interface WritingResponse {
 export interface SpeakingResponse {
   task: SpeakingTask;
   prompt: string;
+  /** Default English. */
+  feedbackLanguage?: FeedbackLanguage;
   /** True when staff wrote the prompt (a bank task); a student's own practice prompt is untrusted. */
   promptTrusted?: boolean;
   transcript: string;
@@ -46,8 +55,13 @@ export interface ScoringSignals {
 export interface ScoringOutcome {
   criteria: Record<string, CriterionAssessment>;
   feedback: string;
-  /** 0-1: how far the scorer trusts its own result. */
+  /**
+   * The calibrated probability (0-1) that the overall is within ±1.0 of a trained human's;
+   * 0 when the scorer is not calibrated for this kind of answer.
+   */
   confidence: number;
+  /** The calibrated error behind `confidence` (absent: not calibrated). */
+  uncertainty?: Uncertainty;
   signals: ScoringSignals;
   provider: string;
   model: string | null;
@@ -59,6 +73,8 @@ export interface ScoringOutcome {
 
 export interface Scorer {
   readonly provider: string;
+  /** A calibration of this scorer's errors against human ratings, when one was fitted. */
+  readonly calibration?: ConformalCalibration;
   scoreWriting(response: WritingResponse): Promise<ScoringOutcome>;
   scoreSpeaking(response: SpeakingResponse): Promise<ScoringOutcome>;
 }

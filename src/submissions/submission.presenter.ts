@@ -3,6 +3,7 @@ import type { Principal } from '../auth/access-tokens.ts';
 import type { Config } from '../config/env.ts';
 import { blindReasons } from '../domain/moderation.ts';
 import type { Level } from '../domain/scores.ts';
+import { tolerances, type Uncertainty } from '../domain/uncertainty.ts';
 import type { AudioFormat } from '../speech/audio-format.ts';
 import { presentTranscript } from '../speech/transcripts.ts';
 import type { SubmissionRecord } from './submission.repository.ts';
@@ -12,6 +13,11 @@ type ResultRow = SubmissionRecord['results'][number];
 
 /** Where a submission is read. */
 export const selfLink = (id: string) => ({ self: `/submissions/${id}` });
+
+function presentUncertainty(u: Uncertainty | null): ResultView['uncertainty'] {
+  if (!u) return null;
+  return { within: tolerances.map((tolerance, i) => ({ tolerance, probability: u.within[i] ?? 0 })), interval: u.interval, calibration: u.calibration };
+}
 
 function presentResult(r: ResultRow): ResultView {
   return {
@@ -31,6 +37,8 @@ function presentResult(r: ResultRow): ResultView {
     model: r.model,
     scorerVersion: r.scorerVersion,
     confidence: r.confidence,
+    uncertainty: presentUncertainty(r.uncertainty as Uncertainty | null),
+    usage: r.promptTokens === null || r.completionTokens === null ? null : { promptTokens: r.promptTokens, completionTokens: r.completionTokens },
     routing: r.routing as ResultView['routing'],
     gradedAt: r.createdAt.toISOString(),
   };

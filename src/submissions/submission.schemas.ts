@@ -164,7 +164,24 @@ export const resultSchema = z
     provider: z.string(),
     model: z.string().nullable(),
     scorerVersion: z.string(),
-    confidence: z.number().nullable().describe("The scorer's confidence, 0-1; null for a person's result."),
+    confidence: z
+      .number()
+      .nullable()
+      .describe("The calibrated probability (0-1) that the AI overall is within ±1.0 of a trained human's (docs/scoring.md, \"Calibrated confidence\"); 0 when the scorer is not calibrated for this kind of answer; null for a person's result."),
+    uncertainty: z
+      .strictObject({
+        within: z
+          .array(z.strictObject({ tolerance: z.number(), probability: z.number() }))
+          .describe('P(|overall − human| ≤ tolerance), a conformal lower estimate, at several tolerances (VSTEP points).'),
+        interval: z.strictObject({ low: z.number(), high: z.number(), level: z.number() }).describe('Covers a human\'s overall with probability at least `level`.'),
+        calibration: z.string().describe('The calibration that produced it.'),
+      })
+      .nullable()
+      .describe('The calibrated error behind `confidence`; null when uncalibrated, or for a person\'s result.'),
+    usage: z
+      .strictObject({ promptTokens: z.number().int(), completionTokens: z.number().int() })
+      .nullable()
+      .describe("Tokens the scorer's model call spent; null when no model was called."),
     routing: z
       .strictObject({ needsReview: z.boolean(), reasons: z.array(z.string()), flags: z.array(z.string()) })
       .nullable()

@@ -13,7 +13,6 @@ export function assessment(
       criteria.map((c) => [c, { score: scores[c] ?? 6.5, evidence: ['I am writing to tell you'], feedback: `Feedback on ${c}.` }]),
     ),
     overallFeedback: 'A clear response with room to grow.',
-    confidence: 0.9,
     offTask: false,
     injectionSuspected: false,
     ...extra,

@@ -178,7 +178,7 @@ describe('the web console', () => {
     const graderNotes = 'All three points must be answered: where, with whom, and what they did.';
     await bankTask(platform, { skill: 'writing', task: 'task1', prompt: holidayPrompt, mode: 'hybrid', title, graderNotes });
     // A low-confidence AI draft: routed to a teacher.
-    fake.script({ kind: 'assessment', confidence: 0.3, scores: { taskFulfilment: 6, organisation: 6.5, vocabulary: 5.5, grammar: 6 } });
+    fake.script({ kind: 'assessment', scores: { taskFulfilment: 6, organisation: 6.5, vocabulary: 5.5, grammar: 6 } });
     const s = await open('student');
     await s.page.getByRole('link', { name: 'Practice tasks', exact: true }).click();
     await s.page.getByRole('link', { name: title }).click();
@@ -263,7 +263,7 @@ describe('the web console', () => {
   });
 
   it('when the review screen is opened on a phone, then nothing needs sideways scrolling', async () => {
-    fake.script({ kind: 'assessment', confidence: 0.3 });
+    fake.script({ kind: 'assessment' });
     const taskId = await bankTask(platform, { skill: 'writing', task: 'task2', prompt: essayPrompt, mode: 'human', title: 'Essay marked by a teacher' });
     const s = await open('student');
     await s.page.goto(`/console/tasks/${taskId}`);
@@ -507,7 +507,7 @@ describe('the web console', () => {
   });
 
   it('when a submission is double-marked and the marks disagree, then the second marker marks blind and a senior adjudicates with both marks side by side', async () => {
-    fake.script({ kind: 'assessment', confidence: 0.9 });
+    fake.script({ kind: 'assessment' });
     // A task marked by people, every answer by two of them.
     const title = 'Essay: learning online (double-marked)';
     const created = await apiAs('admin', 'POST', '/admin/tasks', {
@@ -647,7 +647,7 @@ describe('the web console', () => {
   });
 
   it('when a student appeals a result, then a senior who did not mark it decides with changed scores and the student sees the result changed on appeal', async () => {
-    fake.script({ kind: 'assessment', confidence: 0.9 });
+    fake.script({ kind: 'assessment' });
     const taskId = await bankTask(platform, { skill: 'writing', task: 'task2', prompt: essayPrompt, mode: 'human', title: 'Essay: appeal me' });
     const s = await open('student');
     await s.page.goto(`/console/tasks/${taskId}`);

@@ -225,7 +225,7 @@ describe('fault injection', () => {
     // The outage: 500s for a second, then 429 with Retry-After: 1 for a second, then healthy.
     const phases = [
       setTimeout(() => fake.script({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }), 1000),
-      setTimeout(() => fake.script({ kind: 'assessment', confidence: 0.9 }), 2000),
+      setTimeout(() => fake.script({ kind: 'assessment' }), 2000),
     ];
     cleanups.push(async () => phases.forEach(clearTimeout));
     const ids: string[] = [];

@@ -6,15 +6,17 @@ import { writingCriteria } from '../../src/domain/scores.ts';
 import { assessment, completion } from '../../src/testing/openai-replies.ts';
 
 export type Reply =
-  | { kind: 'assessment'; scores?: Partial<Record<string, number>>; confidence?: number; offTask?: boolean; injectionSuspected?: boolean }
+  | { kind: 'assessment'; scores?: Partial<Record<string, number>>; offTask?: boolean; injectionSuspected?: boolean }
   | { kind: 'content'; content: string }
+  /** An answer cut off at the request's max_tokens: finish_reason "length". */
+  | { kind: 'truncated'; content: string }
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'slow'; ms: number }
   | { kind: 'hang-up' };
 
 export interface RecordedRequest {
   at: number;
-  body: { model: string; messages: { role: string; content: string }[]; response_format?: any; temperature?: number };
+  body: { model: string; messages: { role: string; content: string }[]; response_format?: any; temperature?: number; max_tokens?: number };
   authorization: string | undefined;
 }
 
@@ -119,12 +121,15 @@ export async function startFakeOpenAI(
     switch (reply.kind) {
       case 'assessment':
         return json(200, completion(body.model, JSON.stringify(assessment(reply.scores, {
-          ...(reply.confidence !== undefined ? { confidence: reply.confidence } : {}),
           ...(reply.offTask !== undefined ? { offTask: reply.offTask } : {}),
           ...(reply.injectionSuspected !== undefined ? { injectionSuspected: reply.injectionSuspected } : {}),
         }, requestedCriteria(body)))));
       case 'content':
         return json(200, completion(body.model, reply.content));
+      case 'truncated': {
+        const cut = completion(body.model, reply.content);
+        return json(200, { ...cut, choices: cut.choices.map((c) => ({ ...c, finish_reason: 'length' })) });
+      }
       case 'status':
         return json(reply.status, reply.body ?? { error: { message: `status ${reply.status}`, type: 'test' } }, reply.headers);
       case 'slow':

@@ -1,7 +1,7 @@
 // Grading with the LLM scorer through the real workflow: provider failures meet Temporal retries.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { nearBoundary } from '../../src/domain/routing.ts';
-import { offlineOverallOf } from '../../src/scoring/baseline-scorer.ts';
+import { probabilityWithin } from '../../src/domain/uncertainty.ts';
+import { offlineOpinionOf, scoreWithBaseline } from '../../src/scoring/baseline-scorer.ts';
 import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
 import { holidayLetter, holidayPrompt } from '../../src/testing/essays.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../helpers/fake-openai.ts';
@@ -12,11 +12,18 @@ import { signedIn } from '../helpers/users.ts';
 let fake: FakeOpenAI;
 let platform: TestPlatform;
 
+// The offline scorer's view of the letter: an LLM scoring of it is bounded by their agreement.
+const letter = { task: 'task1' as const, prompt: holidayPrompt, text: holidayLetter };
+const offline = offlineOpinionOf(letter)!;
+const offlineWithin1 = probabilityWithin(offline.uncertainty!, 1);
+// Just under it: an LLM that agrees exactly may be final; boundary margin 0 keeps the level rule out of it.
+const acceptProbability = Math.floor((offlineWithin1 - 0.01) * 1000) / 1000;
+
 beforeAll(async () => {
   fake = await startFakeOpenAI();
   platform = await startTestPlatform({
     scorer: new LlmScorer({ baseUrl: fake.baseUrl, model: 'test-model', timeoutSeconds: 2 }),
-    env: { GRADING_MAX_RETRIES: '3' },
+    env: { GRADING_MAX_RETRIES: '3', GRADING_AUTO_ACCEPT_PROBABILITY: String(acceptProbability), GRADING_BOUNDARY_MARGIN: '0' },
   });
 });
 afterAll(async () => {
@@ -39,7 +46,7 @@ describe('grading with an OpenAI-compatible provider', () => {
     expect(outcome).toMatchObject({ status: 'completed', overall: 7 });
     expect(fake.requests).toHaveLength(2);
     const result = await platform.prisma.gradingResult.findFirstOrThrow({ where: { submissionId: id } });
-    expect(result).toMatchObject({ provider: 'openai', model: 'test-model', scorerVersion: 'vstep-writing-rubric-1+writing-prompt-2' });
+    expect(result).toMatchObject({ provider: 'openai', model: 'test-model', scorerVersion: 'vstep-writing-rubric-1+writing-prompt-3' });
   });
 
   it('when the provider answers 429 with Retry-After: 1, then the next attempt waits for it, not for the shorter backoff', async () => {
@@ -66,21 +73,33 @@ describe('grading with an OpenAI-compatible provider', () => {
     expect(fake.requests).toHaveLength(4);
   });
 
-  it('when the LLM and the offline scorer disagree by more than the margin in hybrid mode, then the essay goes to review for it', async () => {
-    const offline = offlineOverallOf({ task: 'task1', prompt: holidayPrompt, text: holidayLetter })!;
-    // Confident scores away from the level boundaries, so only the disagreement (margin 2) can route.
-    const grid = Array.from({ length: 21 }, (_, i) => i / 2).filter((x) => !nearBoundary(x, 0.5));
-    const far = grid.find((x) => Math.abs(x - offline) > 2)!;
-    const near = grid.find((x) => Math.abs(x - offline) <= 2)!;
-    const scores = (x: number) => ({ taskFulfilment: x, organisation: x, vocabulary: x, grammar: x });
-    fake.script({ kind: 'assessment', scores: scores(far), confidence: 0.95 });
+  it('when the model answers past its token limit, then the answer is malformed and retried, and every request carried the limit', async () => {
+    fake.script({ kind: 'truncated', content: '{"criteria": {"taskFulfilment": {"score": 6, "evidence": [], "feedback": "aaaa' }, { kind: 'assessment' });
+    const { outcome } = await grade();
+    expect(outcome).toMatchObject({ status: 'completed' });
+    expect(fake.requests).toHaveLength(2);
+    for (const request of fake.requests) expect(request.body.max_tokens).toBeGreaterThan(500);
+  });
+
+  it('when the LLM agrees with the offline scorer in hybrid mode, then its calibrated probability is the offline one and it is final at that accept probability', async () => {
+    const criteria = Object.fromEntries(Object.entries(scoreWithBaseline(letter).criteria).map(([c, a]) => [c, a.score]));
+    fake.script({ kind: 'assessment', scores: criteria });
+    const { id, outcome } = await grade('hybrid');
+    expect(outcome).toMatchObject({ status: 'completed', source: 'ai', overall: offline.overall });
+    const result = await platform.prisma.gradingResult.findFirstOrThrow({ where: { submissionId: id } });
+    expect(result.confidence).toBeCloseTo(offlineWithin1, 6);
+    expect(result).toMatchObject({ promptTokens: 812, completionTokens: 256 });
+    expect(result.uncertainty).toMatchObject({ calibration: expect.stringContaining('bound by agreement, δ 0') });
+  });
+
+  it('when the LLM and the offline scorer are further apart than ±1.0 in hybrid mode, then nothing bounds its error and the essay goes to review as low confidence', async () => {
+    const far = offline.overall >= 5 ? offline.overall - 3 : offline.overall + 3;
+    fake.script({ kind: 'assessment', scores: { taskFulfilment: far, organisation: far, vocabulary: far, grammar: far } });
     const disagreeing = await submitWriting(platform, { body: { mode: 'hybrid' } });
     const review = await eventually(() => platform.prisma.reviewTask.findFirst({ where: { submissionId: disagreeing.id } }).then((r) => r ?? undefined), { what: 'the review task' });
-    expect(review.reasons).toContain('offline_scorer_disagrees');
-
-    fake.script({ kind: 'assessment', scores: scores(near), confidence: 0.95 });
-    const { outcome } = await grade('hybrid');
-    expect(outcome).toMatchObject({ status: 'completed', overall: near });
+    expect(review.reasons).toContain('low_confidence');
+    const draft = await platform.prisma.gradingResult.findFirstOrThrow({ where: { submissionId: disagreeing.id } });
+    expect(draft.confidence).toBe(0);
   });
 });
 

@@ -1,6 +1,6 @@
 // The LLM scorer through the real openai client against a local server speaking its API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LlmScorer } from '../../src/scoring/llm-scorer.ts';
+import { LlmScorer, maxAnswerTokens } from '../../src/scoring/llm-scorer.ts';
 import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError } from '../../src/providers/errors.ts';
 import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../../src/testing/essays.ts';
 import { assessment } from '../../src/testing/openai-replies.ts';
@@ -22,15 +22,16 @@ const letter = { task: 'task1' as const, prompt: holidayPrompt, text: holidayLet
 
 describe('LLM scorer', () => {
   it('when the model answers well, then criteria, feedback, model, versions and tokens are returned', async () => {
-    fake.script({ kind: 'assessment', scores: { grammar: 7, vocabulary: 6 }, confidence: 0.82 });
+    fake.script({ kind: 'assessment', scores: { grammar: 7, vocabulary: 6 } });
     const outcome = await scorer.scoreWriting(letter);
     expect(outcome.criteria.grammar?.score).toBe(7);
     expect(outcome.criteria.vocabulary).toEqual({ score: 6, evidence: ['I am writing to tell you'], feedback: 'Feedback on vocabulary.' });
     expect(outcome).toMatchObject({
       provider: 'openai',
       model: 'test-model',
-      version: 'vstep-writing-rubric-1+writing-prompt-2',
-      confidence: 0.82,
+      version: 'vstep-writing-rubric-1+writing-prompt-3',
+      // Calibrated afterwards against human ratings (src/scoring/confidence.ts), never self-reported.
+      confidence: 0,
       usage: { promptTokens: 812, completionTokens: 256 },
     });
     expect(outcome.signals.flags).toEqual([]);
@@ -46,6 +47,16 @@ describe('LLM scorer', () => {
     expect(body.response_format.json_schema.schema.properties.criteria.required).toEqual([
       'taskFulfilment', 'organisation', 'vocabulary', 'grammar',
     ]);
+    // Every free text and list is bounded, scores can only be on the grid, and the answer's token limit follows from them.
+    const criterion = body.response_format.json_schema.schema.properties.criteria.properties.grammar;
+    expect(criterion.properties.score.enum).toEqual(Array.from({ length: 21 }, (_, i) => i / 2));
+    expect(criterion.properties.feedback.maxLength).toBe(400);
+    expect(criterion.properties.evidence).toMatchObject({ maxItems: 3, items: { maxLength: 160 } });
+    expect(body.max_tokens).toBe(maxAnswerTokens(body.response_format.json_schema.schema));
+    expect(body.max_tokens).toBeGreaterThan(1000);
+    expect(body.max_tokens).toBeLessThan(3000);
+    expect(body.response_format.json_schema.schema.required).not.toContain('confidence');
+    expect(body.messages[0]!.content).toContain('Write every feedback text in English.');
     const [system, user] = body.messages;
     expect(system!.content).toMatch(/untrusted data/);
     expect(system!.content).toMatch(/Task 2 is an essay of at least 250 words/);
@@ -56,6 +67,19 @@ describe('LLM scorer', () => {
     const fenced = user!.content.split(fence);
     expect(fenced).toHaveLength(4); // the marker is named once, then opens and closes the text
     expect(fenced[2]!.trim()).toBe(onlineLearningEssay.trim());
+  });
+
+  it('when the task asks for Vietnamese feedback, then the instruction says so and keeps the quotes as written', async () => {
+    fake.script({ kind: 'assessment' });
+    await scorer.scoreWriting({ ...letter, feedbackLanguage: 'vi' });
+    const [system] = fake.requests[0]!.body.messages;
+    expect(system!.content).toMatch(/in Vietnamese, for a Vietnamese learner of English/);
+    expect(system!.content).toMatch(/never changes the scores/);
+  });
+
+  it('when the answer is cut off at the token limit (finish_reason length), then it is malformed, not parsed', async () => {
+    fake.script({ kind: 'truncated', content: JSON.stringify(assessment()) });
+    await expect(scorer.scoreWriting(letter)).rejects.toThrow(/cut off at the token limit/);
   });
 
   it("when the prompt is the student's own (free practice), then it is fenced as untrusted data too, never put among the instructions", async () => {

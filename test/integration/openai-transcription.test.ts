@@ -93,7 +93,7 @@ describe('OpenAI transcription', () => {
 
 describe('LLM speaking scorer', () => {
   it('when the model scores the transcript, then pronunciation is estimated from recogniser confidence, never taken from the model', async () => {
-    fake.script({ kind: 'assessment', scores: { grammar: 6, vocabulary: 6.5, fluency: 7, discourseManagement: 6 }, confidence: 0.8 });
+    fake.script({ kind: 'assessment', scores: { grammar: 6, vocabulary: 6.5, fluency: 7, discourseManagement: 6 } });
     const scorer = new LlmScorer({ baseUrl: fake.baseUrl, model: 'test-model', timeoutSeconds: 2 });
     const fluency = measureFluency({ durationSeconds: 30, wordCount: 70, words: null });
     const outcome = await scorer.scoreSpeaking({
@@ -109,7 +109,7 @@ describe('LLM speaking scorer', () => {
     expect(outcome.criteria.pronunciation).toMatchObject({ score: 8, estimated: true, evidence: [] });
     expect(outcome.criteria.pronunciation!.feedback).toMatch(/cannot show pronunciation/);
     expect(outcome.feedback).toMatch(/Pronunciation is estimated/);
-    expect(outcome.version).toBe('vstep-speaking-rubric-1+speaking-prompt-2');
+    expect(outcome.version).toBe('vstep-speaking-rubric-1+speaking-prompt-3');
 
     const request = fake.requests[0]!.body;
     expect(request.response_format.json_schema.name).toBe('vstep_speaking_assessment');

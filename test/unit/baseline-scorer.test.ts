@@ -74,6 +74,55 @@ describe('offline baseline scorer', () => {
   });
 });
 
+describe('offline baseline scorer: calibrated confidence and feedback language', () => {
+  const speakingInput = {
+    task: 'part1' as const,
+    prompt: 'Talk about your hometown.',
+    transcript: 'my hometown is a small city in the north of vietnam and i like it because the people are friendly '.repeat(3),
+    fluency: measureFluency({ durationSeconds: 40, wordCount: 60, words: null }),
+    transcriptionConfidence: 0.8,
+    transcriptionProvider: 'openai',
+  };
+
+  it("when an essay is scored, then its confidence is the calibration's probability of ±1.0, with an interval around the overall", () => {
+    const outcome = scoreWithBaseline({ task: 'task2', prompt: essayPrompt, text: onlineLearningEssay });
+    const u = outcome.uncertainty!;
+    expect(u.calibration).toBe(writingModel().version);
+    expect(outcome.confidence).toBe(u.within[2]);
+    // Probabilities grow with the tolerance and stay below 1 (n / (n + 1) at most).
+    for (let i = 1; i < u.within.length; i++) expect(u.within[i]!).toBeGreaterThanOrEqual(u.within[i - 1]!);
+    expect(Math.max(...u.within)).toBeLessThan(1);
+    const overall = Object.values(outcome.criteria).reduce((sum, c) => sum + c.score, 0) / 4;
+    expect(u.interval.low).toBeLessThanOrEqual(overall);
+    expect(u.interval.high).toBeGreaterThanOrEqual(overall - 0.5);
+    expect(u.interval.level).toBe(0.9);
+  });
+
+  it('when a speaking answer is scored offline, then it is uncalibrated (no human-rated speech to calibrate against): confidence 0', () => {
+    const outcome = scoreSpeakingWithBaseline(speakingInput);
+    expect(outcome.confidence).toBe(0);
+    expect(outcome.uncertainty).toBeUndefined();
+  });
+
+  it('when the task asks for Vietnamese feedback, then the feedback is Vietnamese and every score, flag and probability is unchanged', () => {
+    const input = { task: 'task1' as const, prompt: holidayPrompt, text: holidayLetter };
+    const en = scoreWithBaseline(input);
+    const vi = scoreWithBaseline({ ...input, feedbackLanguage: 'vi' });
+    const scores = (o: typeof en) => Object.fromEntries(Object.entries(o.criteria).map(([c, a]) => [c, [a.score, a.evidence]]));
+    expect(scores(vi)).toEqual(scores(en));
+    expect([vi.confidence, vi.uncertainty, vi.signals]).toEqual([en.confidence, en.uncertainty, en.signals]);
+    expect(vi.feedback).toMatch(/Chấm ngoại tuyến/);
+    expect(vi.criteria.taskFulfilment!.feedback).toMatch(/từ so với yêu cầu tối thiểu 120 từ/);
+    expect(vi.criteria.taskFulfilment!.feedback).not.toEqual(en.criteria.taskFulfilment!.feedback);
+
+    const spokenEn = scoreSpeakingWithBaseline(speakingInput);
+    const spokenVi = scoreSpeakingWithBaseline({ ...speakingInput, feedbackLanguage: 'vi' });
+    expect(Object.values(spokenVi.criteria).map((c) => c.score)).toEqual(Object.values(spokenEn.criteria).map((c) => c.score));
+    expect(spokenVi.criteria.pronunciation!.feedback).toMatch(/Ước lượng, không phải chấm/);
+    expect(spokenVi.feedback).toMatch(/Phát âm được ước lượng/);
+  });
+});
+
 describe('offline baseline scorer and prompt injection', () => {
   const hometownPrompt = 'Part 1: Talk about your hometown. Where is it, what do you like about it, and would you like to live there in the future?';
   const hometownAnswer =

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writingCriteria } from '../../src/domain/scores.ts';
 import { defaultCalibration, defaultGrid, parseCalibration, parseMapping, readLabelledEssays, type LabelledEssay } from '../../src/evaluation/dataset.ts';
-import { evaluate, type EvaluationOptions } from '../../src/evaluation/harness.ts';
+import { calibrationFromReport, evaluate, type EvaluationOptions } from '../../src/evaluation/harness.ts';
 import { formatReport } from '../../src/evaluation/report.ts';
 import { ProviderRejectedError, ProviderUnavailableError } from '../../src/providers/errors.ts';
 import { UnscorableResponseError, type Scorer, type ScoringOutcome, type WritingResponse } from '../../src/scoring/scorer.ts';
@@ -38,10 +38,13 @@ function outcomeFor(text: string): ScoringOutcome {
   const match = /score:(\d+)/.exec(text);
   if (!match) throw new UnscorableResponseError('no score in the text');
   const score = Number(match[1]);
+  // Score 4 comes uncalibrated (an LLM with no calibration of its own); the others calibrated.
+  const uncertainty = score === 4 ? undefined : { within: [0.5, 0.9, 0.97, 1, 1], interval: { low: score - 1, high: score + 1, level: 0.9 }, calibration: 'test', bin: 0 };
   return {
     criteria: Object.fromEntries(writingCriteria.map((c) => [c, { score, evidence: [], feedback: '' }])),
     feedback: '',
-    confidence: score === 4 ? 0.4 : 0.9,
+    confidence: uncertainty ? 0.97 : 0,
+    ...(uncertainty ? { uncertainty } : {}),
     signals: { wordCount: 300, wordMinimum: 250, flags: [] },
     provider: 'test',
     model: 'test-model',
@@ -60,7 +63,7 @@ function options(over: Partial<EvaluationOptions> = {}): EvaluationOptions {
     mapping,
     calibration: defaultCalibration,
     grid: defaultGrid,
-    routing: { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5, offlineDisagreementMargin: 2 },
+    routing: { autoAcceptProbability: 0.95, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5 },
     concurrency: 2,
     retries: 2,
     sleep: async () => {},
@@ -115,10 +118,32 @@ describe('evaluate', () => {
     expect(overall!.confusion[7]![5]).toBe(1);
   });
 
-  it('when routing rules apply, then the review count and reasons are those of hybrid mode', async () => {
-    const report = await evaluate(fixedScorer, essays, options({ offlineOpinion: (r) => (r.text.startsWith('score:8') ? 5 : undefined) }));
-    // A: confidence 0.4 and overall 4 (boundary); B: 6 (boundary); C: 8 (boundary), offline 5; D: 7, clean.
-    expect(report.routing).toEqual({ review: 3, share: 0.75, reasons: { low_confidence: 1, near_level_boundary: 3, offline_scorer_disagrees: 1 } });
+  it('when routing rules apply, then the review count, reasons and trade-off are those of calibrated hybrid routing', async () => {
+    const certain = { within: [0.6, 0.96, 0.99, 1, 1], interval: { low: 3, high: 5, level: 0.9 }, calibration: 'offline', bin: 1 };
+    // A: uncalibrated, but the offline scorer agrees exactly (4) and is narrow enough at the boundary;
+    // B: 6 and C: 8 sit near a boundary where ±0.5 holds with 0.9 only; D: 7, mid-band, 0.97.
+    const report = await evaluate(fixedScorer, essays, options({ offlineOpinion: (r) => (r.text.startsWith('score:4') ? { overall: 4, uncertainty: certain } : undefined) }));
+    expect(report.routing).toMatchObject({ acceptProbability: 0.95, review: 2, share: 0.5, reasons: { near_level_boundary: 2 } });
+    // Human overall (VSTEP) 4, 6, 8, 9 against 4, 6, 8, 7: A and D are final; D is 2 points off.
+    const at95 = report.routing.tradeOff!.rows.find((r) => r.acceptProbability === 0.95)!;
+    expect(at95).toEqual({ acceptProbability: 0.95, essays: 4, autoFinalised: 2, autoShare: 0.5, autoWithin1: 0.5, autoWithinHalf: 0.5 });
+    expect(report.routing.tradeOff!.all).toEqual({ essays: 4, within1: 0.75, withinHalf: 0.75 });
+    // At 0.99 only A (0.99 within ±1.0 but 0.96 within ±0.5 at its boundary) is left out too.
+    expect(report.routing.tradeOff!.rows.find((r) => r.acceptProbability === 0.99)!.autoFinalised).toBe(0);
+    // Per essay, on the data's scale, enough to recompute the figures.
+    expect(report.predictions[0]).toMatchObject({ id: 'A', human: { overall: 2, grammar: 2 }, predicted: { overall: 2, grammar: 2 }, interval: { low: 1.5, high: 2.5, level: 0.9 }, probabilityWithin1: 0.99, needsReview: false, reasons: [] });
+    expect(report.predictions[1]).toMatchObject({ id: 'B', predicted: { overall: 3 }, needsReview: true, reasons: ['near_level_boundary'] });
+    expect(report.predictions.map((p) => p.id)).toEqual(['A', 'B', 'C', 'D']);
+  });
+
+  it('when an LLM run is turned into a calibration, then its bins hold the run\'s absolute errors and it is named for the model', async () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ id: `X${i}`, text: `score:${[6, 7, 8][i % 3]} plain`, scores: { overall: 3.5, grammar: 3.5 } }));
+    const report = await evaluate(fixedScorer, many, options());
+    const calibration = calibrationFromReport(report);
+    expect(calibration.name).toBe('test:test-model');
+    expect(calibration.bins.flat().sort()).toEqual(expect.arrayContaining([0, 1]));
+    expect(calibration.bins.flat().every((e) => [0, 1].includes(e))).toBe(true);
+    await expect(async () => calibrationFromReport({ ...report, predictions: report.predictions.slice(0, 5) })).rejects.toThrow(/at least 20/);
   });
 
   it('when the provider is unavailable, then the essay is retried after the Retry-After, up to the limit', async () => {
@@ -151,7 +176,9 @@ describe('evaluate', () => {
     const text = formatReport(report);
     expect(text).toMatch(/overall → overall\s+4\s+[-\d.]+\s+[-\d.]+\s+0\.500\s+75\.0%\s+75\.0%/);
     expect(text).toContain('Confusion matrix, overall');
-    expect(text).toContain('Hybrid routing would send 3 of 4 (75.0%) to review');
+    expect(text).toContain('Hybrid routing at accept probability 0.95 would send');
+    expect(text).toMatch(/0\.95 \*\s+\d+\/4/);
+    expect(text).toContain('all essays (no routing)');
     expect(text).toContain('Tokens: 400 prompt + 80 completion; 120 per essay.');
     expect(text).toContain('Not scored (1): E: no score in the text');
   });

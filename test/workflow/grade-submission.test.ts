@@ -127,10 +127,10 @@ describe('GradeSubmission branches', () => {
 
 describe('GradeSubmission routing', () => {
   it.each([
-    ['a low model confidence', { skill: 'writing', draft: { confidence: 0.3 } }, ['low_confidence'], 'medium'],
-    ['an overall next to a level boundary', { skill: 'writing', draft: { score: 6 } }, ['near_level_boundary'], 'medium'],
+    ['a calibrated probability of ±1.0 below the accept probability', { skill: 'writing', draft: { within: [0.3, 0.6, 0.9, 0.97, 1] } }, ['low_confidence'], 'medium'],
+    ['no calibration (the scorer cannot say how far it may be off)', { skill: 'writing', draft: { within: null, confidence: 0.99 } }, ['uncalibrated'], 'medium'],
+    ['an overall next to a level boundary with a wide interval', { skill: 'writing', draft: { score: 6, within: [0.4, 0.8, 0.98, 1, 1] } }, ['near_level_boundary'], 'medium'],
     ['a prompt-injection flag', { skill: 'writing', draft: { flags: ['prompt_injection'] } }, ['prompt_injection'], 'high'],
-    ['an offline scorer far from the LLM', { skill: 'writing', draft: { offlineOverall: 3 } }, ['offline_scorer_disagrees'], 'medium'],
     ['a transcript heard with low confidence', { skill: 'speaking', transcriptionConfidence: 0.2 }, ['low_transcription_confidence'], 'medium'],
     ['a second opinion far apart', { skill: 'writing', second: 5, policy: { secondOpinion: true } }, ['scorers_disagree'], 'medium'],
   ] as const)('when a hybrid draft has %s, then it goes to review with that reason and its AI draft', async (_case, over, reasons, priority) => {
@@ -138,6 +138,12 @@ describe('GradeSubmission routing', () => {
     expect(opened).toMatchObject({ reasons, priority });
     expect(opened!.draft).toMatchObject({ provider: 'stub' });
     expect(output).toMatchObject({ status: 'completed', source: 'human' });
+  });
+
+  it('when a draft next to a level boundary has a narrow interval (±0.5 reaches the accept probability), then it is final', async () => {
+    const { names, output } = await grade({ skill: 'writing', mode: 'hybrid', draft: { score: 6 } });
+    expect(names).toEqual([mp, sc, ...done]);
+    expect(output).toMatchObject({ status: 'completed', source: 'ai', overall: 6 });
   });
 
   it('when the second opinion fails, then the first draft stands and the grading completes', async () => {
@@ -257,7 +263,7 @@ describe('GradeSubmission double marking', () => {
   const send = (handle: Handle, d: ReviewDecision) => handle.executeUpdate(completeReviewUpdate, { args: [d] });
 
   it('when two blind marks agree, then the result is their criterion-wise mean on the half-point grid, and the first mark is answered while the second is due', async () => {
-    const { output, calls } = await grade({ skill: 'writing', mode: 'hybrid', doubleMarked: true, draft: { confidence: 0.2 } }, async (handle) => {
+    const { output, calls } = await grade({ skill: 'writing', mode: 'hybrid', doubleMarked: true, draft: { within: [0.1, 0.3, 0.5, 0.7, 0.9] } }, async (handle) => {
       const state = await marks(handle);
       const [first, second] = state.reviews!;
       expect([first!.kind, second!.kind]).toEqual(['first', 'second']);

@@ -36,8 +36,11 @@ export interface Scenario {
   scoring?: StepScript;
   /** The second opinion's overall (hybrid with policy.secondOpinion), a failure, or the submission gone. */
   second?: number | 'fails' | 'gone';
-  /** Draft overrides: confidence, flags, overall per criterion. */
-  draft?: Partial<Pick<ScoreDraft, 'confidence' | 'flags' | 'offlineOverall'>> & { score?: number };
+  /**
+   * Draft overrides: confidence, flags, overall per criterion, and the calibrated P(within t) at
+   * t = 0, 0.5, 1, 1.5, 2 (default confidently calibrated: 0.5, 0.96, 0.98, 1, 1; null: uncalibrated).
+   */
+  draft?: Partial<Pick<ScoreDraft, 'confidence' | 'flags' | 'offlineOverall'>> & { score?: number; within?: number[] | null };
   transcriptionConfidence?: number;
   policy?: Partial<GradingPolicy>;
   /** Seconds from start to the SLA deadline. */
@@ -64,12 +67,14 @@ function draftFor(skill: Skill, over: Scenario['draft'] = {}): ScoreDraft {
   const score = over.score ?? 7;
   const criteria = Object.fromEntries(criteriaFor[skill].map((c) => [c, { score, evidence: ['a quote'], feedback: 'Fine.' }]));
   const overall = overallScore(criteria);
+  const within = over.within === undefined ? [0.5, 0.96, 0.98, 1, 1] : over.within;
   return {
     criteria,
     overall,
     level: levelFor(overall),
     feedback: 'A draft.',
-    confidence: over.confidence ?? 0.9,
+    confidence: over.confidence ?? (within ? within[2]! : 0),
+    ...(within ? { uncertainty: { within, interval: { low: overall - 1, high: overall + 1, level: 0.9 }, calibration: 'stub', bin: 0 } } : {}),
     flags: over.flags ?? [],
     provider: 'stub',
     model: null,
@@ -151,7 +156,7 @@ export function inputFor(scenario: Scenario, taskQueue: string, now: number): Gr
       retryInitialSeconds: 1,
       retryBackoffCapSeconds: 1,
       activityTimeoutSeconds: 30,
-      routing: { minConfidence: 0.6, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5, offlineDisagreementMargin: 2 },
+      routing: { autoAcceptProbability: 0.95, disagreementMargin: 1, boundaryMargin: 0.5, minTranscriptionConfidence: 0.5 },
       reviewDueSeconds: 86_400,
       secondOpinion: false,
       scoringTaskQueue: taskQueue,

@@ -123,6 +123,12 @@ export function ResultView({ result, heading = 'Result' }: { result: Result; hea
           {result.version > 1 && <span class="muted"> · version {result.version}</span>}
         </span>
       </p>
+      {result.uncertainty && (
+        <p class="muted" data-testid="calibration">
+          Within ±1.0 of a trained marker: {Math.round((result.confidence ?? 0) * 100)}% likely (calibrated);{' '}
+          {Math.round(result.uncertainty.interval.level * 100)}% interval {score(result.uncertainty.interval.low)}–{score(result.uncertainty.interval.high)}
+        </p>
+      )}
       <div class="table-wrap">
       <table class="criteria">
         <caption class="sr-only">Scores per criterion</caption>

@@ -1273,7 +1273,7 @@ export type components = {
             status: "ready" | "degraded" | "not_ready";
         };
         Result: {
-            /** @description The scorer's confidence, 0-1; null for a person's result. */
+            /** @description The calibrated probability (0-1) that the AI overall is within ±1.0 of a trained human's (docs/scoring.md, "Calibrated confidence"); 0 when the scorer is not calibrated for this kind of answer; null for a person's result. */
             confidence: number | null;
             criteria: {
                 [key: string]: {
@@ -1309,6 +1309,27 @@ export type components = {
              * @enum {string}
              */
             source: "ai" | "human" | "double_marked" | "adjudicated" | "override" | "appeal";
+            /** @description The calibrated error behind `confidence`; null when uncalibrated, or for a person's result. */
+            uncertainty: {
+                /** @description The calibration that produced it. */
+                calibration: string;
+                /** @description Covers a human's overall with probability at least `level`. */
+                interval: {
+                    high: number;
+                    level: number;
+                    low: number;
+                };
+                /** @description P(|overall − human| ≤ tolerance), a conformal lower estimate, at several tolerances (VSTEP points). */
+                within: {
+                    probability: number;
+                    tolerance: number;
+                }[];
+            } | null;
+            /** @description Tokens the scorer's model call spent; null when no model was called. */
+            usage: {
+                completionTokens: number;
+                promptTokens: number;
+            } | null;
             /** @description 1 for the first final result; an override or an appeal that changes it adds one. 0: an AI draft that went to review. */
             version: number;
         };

@@ -49,6 +49,8 @@ const labels: Record<string, string> = {
   senior: 'Senior grader',
   admin: 'Admin',
   second_marking: 'Second marking',
+  low_confidence: 'Low confidence',
+  uncalibrated: 'Scorer not calibrated',
   marks_disagree: 'Marks disagree',
   levels_differ: 'Levels differ',
   'mark.recorded': 'Mark recorded',

@@ -1,0 +1,66 @@
+// The conformal calibration behind every AI result's confidence (src/scoring/calibration.ts):
+// the estimates it reports, the interval, the agreement bound for an LLM, and the split fit.
+import { describe, expect, it } from 'vitest';
+import { confidenceOf, probabilityWithin } from '../../src/domain/uncertainty.ts';
+import { boundedByAgreement, conformalQuantile, coverageAt, fitCalibration, uncertaintyOf, type ConformalCalibration } from '../../src/scoring/calibration.ts';
+
+const oneBin = (errors: number[]): ConformalCalibration => ({ name: 'test', fittedOn: 'test', difficulty: { intercept: 0, weights: {} }, edges: [], bins: [errors] });
+
+describe('conformal estimates', () => {
+  it('when 9 of 19 held-out errors are within a tolerance, then P(within) is 9/20: the conformal lower estimate', () => {
+    const errors = [0, 0, 0, 0.5, 0.5, 0.5, 1, 1, 1, 1.5, 1.5, 1.5, 1.5, 2, 2, 2, 2.5, 3, 4];
+    expect(coverageAt(errors, 0.5)).toBeCloseTo(6 / 20, 12);
+    expect(coverageAt(errors, 1)).toBeCloseTo(9 / 20, 12);
+    expect(coverageAt(errors, 10)).toBeCloseTo(19 / 20, 12);
+    // The 90% interval's half-width is the ⌈20 × 0.9⌉ = 18th smallest error.
+    expect(conformalQuantile(errors, 0.9)).toBe(3);
+    // With fewer than 9 errors no finite half-width can promise 90%.
+    expect(conformalQuantile(errors.slice(0, 8), 0.9)).toBe(Infinity);
+  });
+
+  it('when an essay falls in a bin, then its probabilities and interval come from that bin, clamped to the scale', () => {
+    const u = uncertaintyOf(oneBin([0, 0.5, 0.5, 1, 1, 1, 1, 1, 1.5, 2]), 9.5, {});
+    expect(u.within).toEqual([0.091, 0.273, 0.727, 0.818, 0.909]);
+    expect(confidenceOf(u)).toBe(0.727);
+    expect(probabilityWithin(u, 0.75)).toBe(0.273);
+    expect(u.interval).toEqual({ low: 7.5, high: 10, level: 0.9 });
+    expect(confidenceOf(undefined)).toBe(0);
+  });
+
+  it('when the difficulty score is higher than a bin edge, then the essay falls in the next bin', () => {
+    const calibration: ConformalCalibration = { ...oneBin([]), difficulty: { intercept: 0, weights: { x: 1 } }, edges: [0.5], bins: [[0, 0, 0], [2, 2, 2]] };
+    expect(uncertaintyOf(calibration, 6, { x: 0.2 })).toMatchObject({ bin: 0, within: [0.75, 0.75, 0.75, 0.75, 0.75] });
+    expect(uncertaintyOf(calibration, 6, { x: 0.9 })).toMatchObject({ bin: 1, within: [0, 0, 0, 0, 0.75] });
+  });
+});
+
+describe('an uncalibrated LLM bounded by the offline scorer', () => {
+  const offline = uncertaintyOf(oneBin([0, 0, 0.5, 0.5, 0.5, 1, 1, 1, 1.5, 2]), 6, {});
+
+  it('when the two agree exactly, then the LLM gets the offline probabilities', () => {
+    expect(boundedByAgreement(offline, 6, 6).within).toEqual(offline.within);
+  });
+
+  it('when they are 0.5 apart, then P(LLM within 1.0) is the offline P(within 0.5), and nothing is promised at 0', () => {
+    const bound = boundedByAgreement(offline, 6.5, 6);
+    expect(bound.within[2]).toBe(offline.within[1]);
+    expect(bound.within[0]).toBe(0);
+    expect(bound.interval.low).toBeLessThanOrEqual(6);
+  });
+
+  it('when they are more than 2 apart, then every probability is 0', () => {
+    expect(boundedByAgreement(offline, 9, 6).within).toEqual([0, 0, 0, 0, 0]);
+  });
+});
+
+describe('fitting a calibration', () => {
+  it('when errors grow with a signal, then the bins are ordered by it and each holds errors the difficulty model never saw', () => {
+    const items = Array.from({ length: 120 }, (_, i) => ({ signals: { hard: i % 2 }, error: i % 2 ? 2 : 0.5 }));
+    const calibration = fitCalibration('test', 'synthetic', items, { signalNames: ['hard'], bins: 2 });
+    expect(calibration.difficulty.weights.hard).toBeGreaterThan(1);
+    // A third fits the difficulty model, the other 80 fill the bins.
+    expect(calibration.bins.flat()).toHaveLength(80);
+    expect(uncertaintyOf(calibration, 6, { hard: 0 }).within[2]).toBeGreaterThan(0.95);
+    expect(uncertaintyOf(calibration, 6, { hard: 1 }).within[2]).toBe(0);
+  });
+});
