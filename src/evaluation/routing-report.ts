@@ -5,8 +5,8 @@
 import { route, type RoutingRules } from '../domain/routing.ts';
 import type { Uncertainty } from '../domain/uncertainty.ts';
 
-/** Accept probabilities the trade-off table covers. */
-export const acceptProbabilities = [0.8, 0.85, 0.9, 0.95, 0.97, 0.99] as const;
+/** Accept probabilities the trade-off table covers: 0.80-0.99, and below, to show where a weak scorer starts to finalise. */
+export const acceptProbabilities = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99] as const;
 
 export interface RoutedEssay {
   /** The scorer's overall and the human overall, both on VSTEP's 0-10. */

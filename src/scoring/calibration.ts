@@ -6,12 +6,17 @@
 //    for an LLM the distance to the offline second opinion), fitted to absolute errors;
 //  - calibration essays binned by d; in each bin, the sorted absolute errors |overall − human|
 //    of essays the scorer was never fitted on (out-of-fold).
-// For a new essay in bin b with n calibration errors e(1) ≤ … ≤ e(n):
-//  - P(|error| ≤ t) ≥ #{e(i) ≤ t} / (n + 1), the conformal lower estimate; `within` reports it;
+// For a new essay in bin b with n calibration errors e(1) ≤ … ≤ e(n), k of them ≤ t:
+//  - `within` reports the one-sided 90% Clopper–Pearson lower bound on the bin's rate of errors
+//    ≤ t: with 90% confidence over the calibration essays, at least that share of new essays in
+//    the bin are within t (the training-conditional form of split conformal: Vovk, "Conditional
+//    validity of inductive conformal predictors", 2012). The plain estimate k / (n + 1) holds only
+//    on average over calibration sets, and routing that picks the bins that look best would pick
+//    their luck along with them;
 //  - [overall − q, overall + q] with q = e(⌈(n + 1)·level⌉) covers the human score with
-//    probability at least `level` (infinite q, the whole scale, when n is too small).
-// Both hold on average for essays exchangeable with the calibration essays (drawn like them),
-// not for each essay and not for essays unlike them.
+//    probability at least `level` on average (infinite q, the whole scale, when n is too small).
+// Both hold for essays exchangeable with the calibration essays (drawn like them), not for each
+// essay and not for essays unlike them.
 import { levelBoundaries } from '../domain/routing.ts';
 import { probabilityWithin, tolerances, type Uncertainty } from '../domain/uncertainty.ts';
 
@@ -66,11 +71,42 @@ export function difficultyOf(model: DifficultyModel, signals: Readonly<Record<st
 
 const epsilon = 1e-9;
 
-/** #{e ≤ t} / (n + 1) over ascending errors. */
+/** Confidence of the lower bounds `within` reports (over the draw of the calibration essays). */
+export const boundConfidence = 0.9;
+
+/** P(Binomial(n, p) ≥ k). */
+function binomialTail(n: number, k: number, p: number): number {
+  if (k <= 0) return 1;
+  if (p <= 0) return 0;
+  if (p >= 1) return 1;
+  let logTerm = n * Math.log1p(-p); // log P(X = 0)
+  let below = 0;
+  for (let i = 0; i < k; i++) {
+    below += Math.exp(logTerm);
+    logTerm += Math.log((n - i) / (i + 1)) + Math.log(p) - Math.log1p(-p);
+  }
+  return Math.max(0, 1 - below);
+}
+
+/** The one-sided Clopper–Pearson lower bound on a rate with k successes in n, at the given confidence. */
+export function rateLowerBound(k: number, n: number, confidence = boundConfidence): number {
+  if (k <= 0 || n <= 0) return 0;
+  // The p at which seeing k or more would happen only 1 − confidence of the time.
+  let low = 0;
+  let high = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (low + high) / 2;
+    if (binomialTail(n, k, mid) < 1 - confidence) low = mid;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The lower bound on the share of new essays with error ≤ tolerance, from ascending errors. */
 export function coverageAt(errors: readonly number[], tolerance: number): number {
   let k = 0;
   while (k < errors.length && errors[k]! <= tolerance + epsilon) k++;
-  return k / (errors.length + 1);
+  return rateLowerBound(k, errors.length);
 }
 
 /** e(⌈(n + 1)·level⌉), or Infinity when the bin holds too few errors for that level. */

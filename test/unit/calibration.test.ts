@@ -2,16 +2,23 @@
 // the estimates it reports, the interval, the agreement bound for an LLM, and the split fit.
 import { describe, expect, it } from 'vitest';
 import { confidenceOf, probabilityWithin } from '../../src/domain/uncertainty.ts';
-import { boundedByAgreement, conformalQuantile, coverageAt, fitCalibration, uncertaintyOf, type ConformalCalibration } from '../../src/scoring/calibration.ts';
+import { boundedByAgreement, conformalQuantile, coverageAt, fitCalibration, rateLowerBound, uncertaintyOf, type ConformalCalibration } from '../../src/scoring/calibration.ts';
 
 const oneBin = (errors: number[]): ConformalCalibration => ({ name: 'test', fittedOn: 'test', difficulty: { intercept: 0, weights: {} }, edges: [], bins: [errors] });
 
 describe('conformal estimates', () => {
-  it('when 9 of 19 held-out errors are within a tolerance, then P(within) is 9/20: the conformal lower estimate', () => {
+  it('when k of n held-out errors are within a tolerance, then P(within) is the one-sided 90% Clopper–Pearson lower bound on k/n', () => {
+    // All n within: the bound solves p^n = 0.1.
+    expect(rateLowerBound(19, 19)).toBeCloseTo(0.1 ** (1 / 19), 9);
+    expect(rateLowerBound(0, 19)).toBe(0);
+    // Half of 100: about 0.5 − 1.28 × 0.05, a little lower (the exact bound is conservative).
+    expect(rateLowerBound(50, 100)).toBeGreaterThan(0.42);
+    expect(rateLowerBound(50, 100)).toBeLessThan(0.436);
     const errors = [0, 0, 0, 0.5, 0.5, 0.5, 1, 1, 1, 1.5, 1.5, 1.5, 1.5, 2, 2, 2, 2.5, 3, 4];
-    expect(coverageAt(errors, 0.5)).toBeCloseTo(6 / 20, 12);
-    expect(coverageAt(errors, 1)).toBeCloseTo(9 / 20, 12);
-    expect(coverageAt(errors, 10)).toBeCloseTo(19 / 20, 12);
+    expect(coverageAt(errors, 0.5)).toBe(rateLowerBound(6, 19));
+    expect(coverageAt(errors, 1)).toBe(rateLowerBound(9, 19));
+    expect(coverageAt(errors, 10)).toBe(rateLowerBound(19, 19));
+    expect(coverageAt(errors, 1)).toBeLessThan(9 / 19);
     // The 90% interval's half-width is the ⌈20 × 0.9⌉ = 18th smallest error.
     expect(conformalQuantile(errors, 0.9)).toBe(3);
     // With fewer than 9 errors no finite half-width can promise 90%.
@@ -20,17 +27,17 @@ describe('conformal estimates', () => {
 
   it('when an essay falls in a bin, then its probabilities and interval come from that bin, clamped to the scale', () => {
     const u = uncertaintyOf(oneBin([0, 0.5, 0.5, 1, 1, 1, 1, 1, 1.5, 2]), 9.5, {});
-    expect(u.within).toEqual([0.091, 0.273, 0.727, 0.818, 0.909]);
-    expect(confidenceOf(u)).toBe(0.727);
-    expect(probabilityWithin(u, 0.75)).toBe(0.273);
+    expect(u.within).toEqual([0.01, 0.116, 0.55, 0.663, 0.794]);
+    expect(confidenceOf(u)).toBe(0.55);
+    expect(probabilityWithin(u, 0.75)).toBe(0.116);
     expect(u.interval).toEqual({ low: 7.5, high: 10, level: 0.9 });
     expect(confidenceOf(undefined)).toBe(0);
   });
 
   it('when the difficulty score is higher than a bin edge, then the essay falls in the next bin', () => {
     const calibration: ConformalCalibration = { ...oneBin([]), difficulty: { intercept: 0, weights: { x: 1 } }, edges: [0.5], bins: [[0, 0, 0], [2, 2, 2]] };
-    expect(uncertaintyOf(calibration, 6, { x: 0.2 })).toMatchObject({ bin: 0, within: [0.75, 0.75, 0.75, 0.75, 0.75] });
-    expect(uncertaintyOf(calibration, 6, { x: 0.9 })).toMatchObject({ bin: 1, within: [0, 0, 0, 0, 0.75] });
+    expect(uncertaintyOf(calibration, 6, { x: 0.2 })).toMatchObject({ bin: 0, within: [0.464, 0.464, 0.464, 0.464, 0.464] });
+    expect(uncertaintyOf(calibration, 6, { x: 0.9 })).toMatchObject({ bin: 1, within: [0, 0, 0, 0, 0.464] });
   });
 });
 
@@ -60,7 +67,8 @@ describe('fitting a calibration', () => {
     expect(calibration.difficulty.weights.hard).toBeGreaterThan(1);
     // A third fits the difficulty model, the other 80 fill the bins.
     expect(calibration.bins.flat()).toHaveLength(80);
-    expect(uncertaintyOf(calibration, 6, { hard: 0 }).within[2]).toBeGreaterThan(0.95);
+    // 40 of 40 within: the 90% lower bound is 0.1^(1/40).
+    expect(uncertaintyOf(calibration, 6, { hard: 0 }).within[2]).toBeCloseTo(0.1 ** (1 / 40), 3);
     expect(uncertaintyOf(calibration, 6, { hard: 1 }).within[2]).toBe(0);
   });
 });
