@@ -35,7 +35,7 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
    * The scorer's outcome for the stored response (essay, or transcript of a speaking answer).
    * Next to an LLM scoring of an essay, the offline scorer's overall: a free second opinion.
    */
-  async function score(submissionId: string): Promise<{ outcome: ScoringOutcome; offline?: SecondOpinion }> {
+  async function score(submissionId: string): Promise<{ outcome: ScoringOutcome; offline?: SecondOpinion; skill: 'writing' | 'speaking' }> {
     const submission = await loadSubmission(prisma, submissionId, {
       skill: true,
       task: true,
@@ -64,12 +64,12 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
           transcriptionProvider: transcript.provider,
         }),
       );
-      return { outcome: screenedPrompt(outcome, prompt, promptTrusted) };
+      return { outcome: screenedPrompt(outcome, prompt, promptTrusted), skill: 'speaking' };
     }
     if (submission.text === null) throw ApplicationFailure.nonRetryable('the submission has no text to score', failureTypes.unscorable);
     const response = { task: submission.task as WritingTask, prompt, promptTrusted, feedbackLanguage, text: submission.text } as const;
     const outcome = screenedPrompt(await callProvider(scorer.provider, breaker, () => scorer.scoreWriting(response)), prompt, promptTrusted);
-    return scorer.provider === offlineProvider ? { outcome } : { outcome, offline: offlineOpinionOf(response) };
+    return scorer.provider === offlineProvider ? { outcome, skill: 'writing' } : { outcome, offline: offlineOpinionOf(response), skill: 'writing' };
   }
 
   return {
@@ -78,9 +78,10 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
      * calibrated error of the overall (src/scoring/confidence.ts).
      */
     async scoreSubmission(submissionId: string): Promise<ScoreDraft> {
-      const { outcome, offline } = await score(submissionId);
+      const { outcome, offline, skill } = await score(submissionId);
       const overall = overallScore(outcome.criteria);
-      const uncertainty = calibratedUncertainty(outcome, offline, scorer.calibration);
+      // A calibration of the LLM was fitted on essays: it says nothing about spoken answers.
+      const uncertainty = calibratedUncertainty(outcome, offline, skill === 'writing' ? scorer.calibration : undefined);
       const offlineOverall = offline?.overall;
       return {
         criteria: outcome.criteria,
