@@ -6,6 +6,7 @@ import { transition } from '../src/submissions/submission.repository.ts';
 import type { ScoreDraft } from '../src/grading/contract.ts';
 import { recordAudit } from '../src/audit/audit.ts';
 import { asActivityFailure } from './store-failures.ts';
+import { confidenceOf } from '../src/domain/uncertainty.ts';
 
 export interface PersistenceDeps {
   prisma: PrismaClient;
@@ -28,7 +29,8 @@ export function resultRows(
     provider: draft.provider,
     model: draft.model,
     scorerVersion: draft.version,
-    confidence: draft.confidence,
+    // Calibrated when the draft says how far it may be off; else the draft's own (histories before calibration).
+    confidence: draft.uncertainty ? confidenceOf(draft.uncertainty) : draft.confidence,
     ...(draft.uncertainty ? { uncertainty: { ...draft.uncertainty } } : {}),
     ...(draft.usage ? { promptTokens: draft.usage.promptTokens, completionTokens: draft.usage.completionTokens } : {}),
     routing: { needsReview: !isFinal, reasons, flags: draft.flags },

@@ -4,7 +4,6 @@ import type { PrismaClient } from '../src/lib/prisma.ts';
 import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { offlineOpinionOf, offlineProvider } from '../src/scoring/baseline-scorer.ts';
 import { calibratedUncertainty, type SecondOpinion } from '../src/scoring/confidence.ts';
-import { confidenceOf } from '../src/domain/uncertainty.ts';
 import { looksLikeInjection } from '../src/scoring/injection.ts';
 import type { Scorer, ScoringOutcome } from '../src/scoring/scorer.ts';
 import { fluencyOf } from '../src/speech/transcripts.ts';
@@ -88,7 +87,8 @@ export function createScoringActivities({ prisma, scorer, breaker }: ScoringDeps
         overall,
         level: levelFor(overall),
         feedback: outcome.feedback,
-        confidence: confidenceOf(uncertainty),
+        // The legacy field: 0 keeps a pre-calibration workflow on the safe side (ScoreDraft).
+        confidence: 0,
         ...(uncertainty ? { uncertainty } : {}),
         flags: outcome.signals.flags,
         provider: outcome.provider,

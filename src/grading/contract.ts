@@ -139,7 +139,12 @@ export interface ScoreDraft {
   overall: number;
   level: string | null;
   feedback: string;
-  /** The calibrated probability that the overall is within ±1.0 of a human's; 0 when uncalibrated. */
+  /**
+   * Read only by workflows started before calibrated routing (the scorer's own confidence then).
+   * New drafts carry 0, so that such a workflow on a worker not yet upgraded (a rolling deploy)
+   * sends the draft to review rather than reading a calibrated probability as permission. The
+   * calibrated probability is in `uncertainty`; the stored result's `confidence` comes from it.
+   */
   confidence: number;
   /** The calibrated error behind it (absent: not calibrated; histories before calibration have none). */
   uncertainty?: Uncertainty;

@@ -19,11 +19,10 @@
 // essay and not for essays unlike them.
 import { levelBoundaries } from '../domain/routing.ts';
 import { probabilityWithin, tolerances, type Uncertainty } from '../domain/uncertainty.ts';
+import { predictLinear, type LinearModel } from './linear-model.ts';
 
-export interface DifficultyModel {
-  intercept: number;
-  weights: Record<string, number>;
-}
+/** A linear model of the absolute error on the signals (fitted by src/evaluation/calibration-fit.ts). */
+export type DifficultyModel = LinearModel;
 
 export interface ConformalCalibration {
   /** Which scorer and data this was fitted for (stored with every result it calibrates). */
@@ -34,6 +33,8 @@ export interface ConformalCalibration {
   edges: number[];
   /** Per bin, the calibration essays' absolute errors (VSTEP points), ascending. */
   bins: number[][];
+  /** The scorer version (rubric and prompt) it was fitted for, when written by an evaluation run. */
+  scorerVersion?: string;
 }
 
 /** The interval level stored with each result. */
@@ -64,9 +65,7 @@ export function baseSignals(overall: number, traits: readonly number[], words: n
 }
 
 export function difficultyOf(model: DifficultyModel, signals: Readonly<Record<string, number>>): number {
-  let d = model.intercept;
-  for (const [name, w] of Object.entries(model.weights)) d += w * (signals[name] ?? 0);
-  return d;
+  return predictLinear(model, signals, false);
 }
 
 const epsilon = 1e-9;
@@ -115,15 +114,20 @@ export function conformalQuantile(errors: readonly number[], level: number): num
   return rank > errors.length ? Infinity : errors[rank - 1]!;
 }
 
+/** The bin a difficulty falls in: the first whose upper edge it does not exceed, else the last. */
+export function binOf(edges: readonly number[], d: number): number {
+  const bin = edges.findIndex((edge) => d <= edge);
+  return bin < 0 ? edges.length : bin;
+}
+
 export function uncertaintyOf(calibration: ConformalCalibration, overall: number, signals: Readonly<Record<string, number>>): Uncertainty {
-  const d = difficultyOf(calibration.difficulty, signals);
-  let bin = calibration.edges.findIndex((edge) => d <= edge);
-  if (bin < 0) bin = calibration.edges.length;
+  const bin = binOf(calibration.edges, difficultyOf(calibration.difficulty, signals));
   const errors = calibration.bins[bin] ?? [];
   const q = conformalQuantile(errors, intervalLevel);
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+  // Rounded down: a bound never rounds up past a threshold.
+  const floor = (x: number) => Math.floor(x * 1000 + 1e-9) / 1000;
   return {
-    within: tolerances.map((t) => round(coverageAt(errors, t))),
+    within: tolerances.map((t) => floor(coverageAt(errors, t))),
     interval: { low: Math.max(0, overall - q), high: Math.min(10, overall + q), level: intervalLevel },
     calibration: calibration.name,
     bin,
@@ -146,64 +150,4 @@ export function boundedByAgreement(reference: Uncertainty, overall: number, refe
     calibration: `${reference.calibration} (bound by agreement, δ ${delta})`,
     bin: reference.bin,
   };
-}
-
-/** Least-squares fit of |error| on the signals, with a small ridge penalty on standardised signals. */
-export function fitDifficulty(signals: Record<string, number>[], errors: number[], names: readonly string[], lambda = 1): DifficultyModel {
-  const n = errors.length;
-  const means = names.map((k) => signals.reduce((s, r) => s + (r[k] ?? 0), 0) / n);
-  const sds = names.map((k, j) => Math.sqrt(signals.reduce((s, r) => s + ((r[k] ?? 0) - means[j]!) ** 2, 0) / n) || 1);
-  const z = signals.map((r) => names.map((k, j) => ((r[k] ?? 0) - means[j]!) / sds[j]!));
-  const ey = errors.reduce((a, b) => a + b, 0) / n;
-  const p = names.length;
-  const a = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => z.reduce((s, r) => s + r[i]! * r[j]!, 0) + (i === j ? lambda : 0)));
-  const b = Array.from({ length: p }, (_, i) => z.reduce((s, r, row) => s + r[i]! * (errors[row]! - ey), 0));
-  const w = solveLinear(a, b);
-  const weights = Object.fromEntries(names.map((k, j) => [k, w[j]! / sds[j]!]));
-  return { intercept: ey - names.reduce((s, k, j) => s + (w[j]! / sds[j]!) * means[j]!, 0), weights };
-}
-
-function solveLinear(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i]!]);
-  for (let c = 0; c < n; c++) {
-    let pivot = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[pivot]![c]!)) pivot = r;
-    [m[c], m[pivot]] = [m[pivot]!, m[c]!];
-    const div = m[c]![c]! || 1e-12;
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / div;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((row, i) => row[n]! / (row[i]! || 1e-12));
-}
-
-/**
- * Fits a calibration from held-out errors: the difficulty model on the first part (every
- * `split`-th essay goes to it), bins by difficulty quantiles, and the bins' errors from the rest,
- * so the errors a bin reports never helped choose the bins (split conformal).
- */
-export function fitCalibration(
-  name: string,
-  fittedOn: string,
-  items: Array<{ signals: Record<string, number>; error: number }>,
-  options: { signalNames: readonly string[]; bins: number; split?: number },
-): ConformalCalibration {
-  const split = options.split ?? 3;
-  const proper = items.filter((_, i) => i % split === 0);
-  const rest = items.filter((_, i) => i % split !== 0);
-  const difficulty = fitDifficulty(proper.map((x) => x.signals), proper.map((x) => x.error), options.signalNames);
-  const scored = rest.map((x) => ({ d: difficultyOf(difficulty, x.signals), error: x.error })).sort((a, b) => a.d - b.d);
-  const edges: number[] = [];
-  for (let b = 1; b < options.bins; b++) edges.push(scored[Math.floor((b * scored.length) / options.bins) - 1]!.d);
-  const bins: number[][] = Array.from({ length: options.bins }, () => []);
-  for (const x of scored) {
-    let bin = edges.findIndex((edge) => x.d <= edge);
-    if (bin < 0) bin = edges.length;
-    bins[bin]!.push(x.error);
-  }
-  for (const bin of bins) bin.sort((a, b) => a - b);
-  return { name, fittedOn, difficulty, edges, bins };
 }

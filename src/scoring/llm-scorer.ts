@@ -46,24 +46,38 @@ export const answerLimits = { feedback: 400, quote: 160, quotes: 3, overallFeedb
 /** The grid a score must be on, as a JSON-schema enum (constrained decoding can only produce these). */
 const scoreGrid = Array.from({ length: 21 }, (_, i) => i / 2);
 
-const criterionJsonSchema = {
+/** A string of at most `n` characters: the limit in the schema where the server enforces it, always in the description. */
+const text = (n: number, lengths: boolean, description = '') => ({
+  type: 'string',
+  ...(lengths ? { maxLength: n } : {}),
+  description: `${description}${description ? '; ' : ''}at most ${n} characters`,
+});
+
+const criterionJsonSchema = (lengths: boolean) => ({
   type: 'object',
   additionalProperties: false,
   required: ['score', 'evidence', 'feedback'],
   properties: {
     score: { type: 'number', enum: scoreGrid, description: '0 to 10 in steps of 0.5' },
-    evidence: {
-      type: 'array',
-      items: { type: 'string', maxLength: answerLimits.quote },
-      maxItems: answerLimits.quotes,
-      description: 'short exact quotes from the response',
-    },
-    feedback: { type: 'string', maxLength: answerLimits.feedback },
+    evidence: { type: 'array', items: text(answerLimits.quote, lengths, 'a short exact quote from the response'), maxItems: answerLimits.quotes },
+    feedback: text(answerLimits.feedback, lengths),
   },
-} as const;
+});
+
+/**
+ * Whether the endpoint's structured output takes string length limits. Local servers (llama.cpp,
+ * vLLM, Ollama) compile the schema into a grammar that enforces them; OpenAI's strict mode is
+ * not relied on to accept them, so there the limit is stated in each description and bounded by
+ * `max_tokens`.
+ */
+export function enforcesLengths(baseUrl: string | undefined): boolean {
+  if (!baseUrl) return false;
+  const host = new URL(baseUrl).hostname;
+  return !/(^|\.)openai\.com$|\.openai\.azure\.com$/.test(host);
+}
 
 /** The JSON schema the model must answer with, for the given criteria. */
-export function outputJsonSchema(criteria: readonly string[]) {
+export function outputJsonSchema(criteria: readonly string[], lengths = true) {
   return {
     type: 'object',
     additionalProperties: false,
@@ -73,13 +87,13 @@ export function outputJsonSchema(criteria: readonly string[]) {
         type: 'object',
         additionalProperties: false,
         required: [...criteria],
-        properties: Object.fromEntries(criteria.map((c) => [c, criterionJsonSchema])),
+        properties: Object.fromEntries(criteria.map((c) => [c, criterionJsonSchema(lengths)])),
       },
-      overallFeedback: { type: 'string', maxLength: answerLimits.overallFeedback },
+      overallFeedback: text(answerLimits.overallFeedback, lengths),
       offTask: { type: 'boolean' },
       injectionSuspected: { type: 'boolean' },
     },
-  } as const;
+  };
 }
 
 export const writingOutputJsonSchema = outputJsonSchema(writingCriteria);
@@ -90,10 +104,10 @@ export const writingOutputJsonSchema = outputJsonSchema(writingCriteria);
  * each key, number, list and punctuation; generous, so only a runaway answer reaches it.
  */
 export function maxAnswerTokens(schema: unknown): number {
-  const node = schema as { type?: string; maxLength?: number; maxItems?: number; items?: unknown; properties?: Record<string, unknown> };
+  const node = schema as { type?: string; maxLength?: number; description?: string; maxItems?: number; items?: unknown; properties?: Record<string, unknown> };
   switch (node.type) {
     case 'string':
-      return Math.ceil((node.maxLength ?? 2000) / 2) + 4;
+      return Math.ceil((node.maxLength ?? limitFrom(node.description) ?? 2000) / 2) + 4;
     case 'number':
     case 'boolean':
       return 4;
@@ -104,6 +118,12 @@ export function maxAnswerTokens(schema: unknown): number {
     default:
       return 16;
   }
+}
+
+/** "… at most 400 characters" → 400. */
+function limitFrom(description: string | undefined): number | undefined {
+  const match = /at most (\d+) characters/.exec(description ?? '');
+  return match ? Number(match[1]) : undefined;
 }
 
 const score = z.number().refine(isValidScore, 'must be 0-10 in steps of 0.5');
@@ -149,7 +169,7 @@ export class LlmScorer implements Scorer {
   /** One chat completion under a strict schema for `criteria`, validated. */
   private async assess(name: string, criteria: readonly string[], system: string, user: string): Promise<Assessment> {
     let completion: OpenAI.Chat.Completions.ChatCompletion;
-    const schema = outputJsonSchema(criteria);
+    const schema = outputJsonSchema(criteria, enforcesLengths(this.options.baseUrl));
     try {
       completion = await this.client.chat.completions.create({
         model: this.options.model,

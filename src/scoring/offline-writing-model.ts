@@ -4,6 +4,9 @@
 // fitted to (1-5); the calibration maps that onto VSTEP's 0-10.
 import { readFileSync } from 'node:fs';
 import type { ConformalCalibration } from './calibration.ts';
+import { predictLinear, type LinearModel } from './linear-model.ts';
+
+export { predictLinear, type LinearModel } from './linear-model.ts';
 
 /**
  * VSTEP score = slope × data score + intercept. The default maps the ELLIPSE scale (1-5 in
@@ -14,17 +17,6 @@ import type { ConformalCalibration } from './calibration.ts';
 export interface Calibration {
   slope: number;
   intercept: number;
-}
-
-export interface LinearModel {
-  /** The mean human score of the training essays. */
-  intercept: number;
-  /** Ridge penalty chosen by cross-validation. */
-  lambda: number;
-  /** Spread restored after ridge shrinkage: prediction = intercept + stretch × Σ weight × z. */
-  stretch: number;
-  /** Per feature: the training mean and standard deviation (for z) and the weight on z. */
-  weights: Record<string, { mean: number; sd: number; weight: number }>;
 }
 
 /** The traits the writing criteria are read from: taskFulfilment ← overall, organisation ← cohesion. */
@@ -50,13 +42,6 @@ let loaded: WritingModelFile | undefined;
 export function writingModel(): WritingModelFile {
   loaded ??= JSON.parse(readFileSync(writingModelPath, 'utf8')) as WritingModelFile;
   return loaded;
-}
-
-/** The model's prediction on its training scale: ȳ + stretch × Σ weight × (x - mean) / sd. */
-export function predictLinear(model: LinearModel, features: Readonly<Record<string, number>>, stretched = true): number {
-  let s = 0;
-  for (const [name, { mean, sd, weight }] of Object.entries(model.weights)) s += (weight * ((features[name] ?? 0) - mean)) / sd;
-  return model.intercept + (stretched ? model.stretch : 1) * s;
 }
 
 /** Each trait's prediction mapped onto VSTEP's 0-10 (not yet rounded or adjusted for length). */

@@ -45,7 +45,7 @@ export async function startLlamaServer(location: { binary: string; model: string
   const port = await freePort();
   const child: ChildProcess = spawn(
     location.binary,
-    ['--model', location.model, '--alias', smolModelName, '--host', '127.0.0.1', '--port', String(port), '--ctx-size', '4096', '--threads', '2', '--parallel', '1'],
+    ['--model', location.model, '--alias', smolModelName, '--host', '127.0.0.1', '--port', String(port), '--ctx-size', '8192', '--threads', '2', '--parallel', '1'],
     { env: { ...process.env, LD_LIBRARY_PATH: path.dirname(location.binary) }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';

@@ -60,7 +60,7 @@ describe('npm run eval', () => {
     expect(report.criteria[0].pearson).toBeGreaterThan(0.5);
   });
 
-  it('when run with the LLM scorer, then tokens per essay and the offline disagreement check are reported', async () => {
+  it('when run with the LLM scorer, then tokens per essay, the routing table and the per-essay predictions are reported, the LLM bounded by the offline scorer', async () => {
     const out = path.join(dir, 'llm.json');
     const before = fake.requests.length;
     const run = await runEval(['--data', csv, '--text-column', 'body', '--id-column', 'essay_id', '--map', 'holistic=overall', '--scorer', 'llm', '--limit', '3', '--out', out], {
@@ -72,8 +72,13 @@ describe('npm run eval', () => {
     expect(run.stdout).toContain('Scorer openai (gpt-test)');
     expect(run.stdout).toContain('Tokens: 2436 prompt + 768 completion; 1068 per essay.');
     const report = JSON.parse(await readFile(out, 'utf8'));
-    // The fake LLM gives every essay 7 (data 3.5); the offline scorer puts the fragment far lower.
-    expect(report.routing.reasons.offline_scorer_disagrees).toBeGreaterThanOrEqual(1);
+    // The fake LLM gives every essay 7 (data 3.5); the offline scorer puts the fragment far lower,
+    // so nothing bounds the LLM's error there: its probability is 0 and it goes to review.
+    expect(report.routing.reasons.low_confidence).toBeGreaterThanOrEqual(1);
+    expect(run.stdout).toContain('all essays (no routing)');
+    expect(report.predictions).toHaveLength(3);
+    expect(report.predictions[0]).toMatchObject({ predicted: { holistic: 3.5 }, needsReview: true });
+    expect(report.predictions.some((p: { probabilityWithin1: number }) => p.probabilityWithin1 === 0)).toBe(true);
   });
 
   it('when arguments are wrong, then it exits 2 with the reason and the usage', async () => {

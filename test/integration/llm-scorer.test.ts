@@ -1,6 +1,7 @@
 // The LLM scorer through the real openai client against a local server speaking its API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LlmScorer, maxAnswerTokens } from '../../src/scoring/llm-scorer.ts';
+import { enforcesLengths, LlmScorer, maxAnswerTokens, outputJsonSchema } from '../../src/scoring/llm-scorer.ts';
+import { writingCriteria } from '../../src/domain/scores.ts';
 import { MalformedOutputError, ProviderRejectedError, ProviderUnavailableError } from '../../src/providers/errors.ts';
 import { essayPrompt, holidayLetter, holidayPrompt, onlineLearningEssay } from '../../src/testing/essays.ts';
 import { assessment } from '../../src/testing/openai-replies.ts';
@@ -75,6 +76,17 @@ describe('LLM scorer', () => {
     const [system] = fake.requests[0]!.body.messages;
     expect(system!.content).toMatch(/in Vietnamese, for a Vietnamese learner of English/);
     expect(system!.content).toMatch(/never changes the scores/);
+  });
+
+  it('when the endpoint is OpenAI itself, then string limits are stated in the descriptions instead of maxLength, with the same token limit', () => {
+    expect(enforcesLengths(undefined)).toBe(false);
+    expect(enforcesLengths('https://api.openai.com/v1')).toBe(false);
+    expect(enforcesLengths('https://centre.openai.azure.com/openai/deployments/x')).toBe(false);
+    expect(enforcesLengths('http://127.0.0.1:8080/v1')).toBe(true);
+    const plain = outputJsonSchema(writingCriteria, false);
+    expect(JSON.stringify(plain)).not.toContain('maxLength');
+    expect(plain.properties.overallFeedback.description).toMatch(/at most 800 characters/);
+    expect(maxAnswerTokens(plain)).toBe(maxAnswerTokens(outputJsonSchema(writingCriteria, true)));
   });
 
   it('when the answer is cut off at the token limit (finish_reason length), then it is malformed, not parsed', async () => {

@@ -89,7 +89,7 @@ describe('offline baseline scorer: calibrated confidence and feedback language',
     const u = outcome.uncertainty!;
     expect(u.calibration).toBe(writingModel().version);
     expect(outcome.confidence).toBe(u.within[2]);
-    // Probabilities grow with the tolerance and stay below 1 (n / (n + 1) at most).
+    // Probabilities grow with the tolerance and stay below 1 (a bin of n can claim 0.1^(1/n) at most).
     for (let i = 1; i < u.within.length; i++) expect(u.within[i]!).toBeGreaterThanOrEqual(u.within[i - 1]!);
     expect(Math.max(...u.within)).toBeLessThan(1);
     const overall = Object.values(outcome.criteria).reduce((sum, c) => sum + c.score, 0) / 4;

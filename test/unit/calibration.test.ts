@@ -2,9 +2,11 @@
 // the estimates it reports, the interval, the agreement bound for an LLM, and the split fit.
 import { describe, expect, it } from 'vitest';
 import { confidenceOf, probabilityWithin } from '../../src/domain/uncertainty.ts';
-import { boundedByAgreement, conformalQuantile, coverageAt, fitCalibration, rateLowerBound, uncertaintyOf, type ConformalCalibration } from '../../src/scoring/calibration.ts';
+import { fitCalibration } from '../../src/evaluation/calibration-fit.ts';
+import { boundedByAgreement, conformalQuantile, coverageAt, rateLowerBound, uncertaintyOf, type ConformalCalibration } from '../../src/scoring/calibration.ts';
 
-const oneBin = (errors: number[]): ConformalCalibration => ({ name: 'test', fittedOn: 'test', difficulty: { intercept: 0, weights: {} }, edges: [], bins: [errors] });
+const noDifficulty = { intercept: 0, lambda: 1, stretch: 1, weights: {} };
+const oneBin = (errors: number[]): ConformalCalibration => ({ name: 'test', fittedOn: 'test', difficulty: noDifficulty, edges: [], bins: [errors] });
 
 describe('conformal estimates', () => {
   it('when k of n held-out errors are within a tolerance, then P(within) is the one-sided 90% Clopper–Pearson lower bound on k/n', () => {
@@ -27,15 +29,15 @@ describe('conformal estimates', () => {
 
   it('when an essay falls in a bin, then its probabilities and interval come from that bin, clamped to the scale', () => {
     const u = uncertaintyOf(oneBin([0, 0.5, 0.5, 1, 1, 1, 1, 1, 1.5, 2]), 9.5, {});
-    expect(u.within).toEqual([0.01, 0.116, 0.55, 0.663, 0.794]);
+    expect(u.within).toEqual([0.01, 0.115, 0.55, 0.663, 0.794]);
     expect(confidenceOf(u)).toBe(0.55);
-    expect(probabilityWithin(u, 0.75)).toBe(0.116);
+    expect(probabilityWithin(u, 0.75)).toBe(0.115);
     expect(u.interval).toEqual({ low: 7.5, high: 10, level: 0.9 });
     expect(confidenceOf(undefined)).toBe(0);
   });
 
   it('when the difficulty score is higher than a bin edge, then the essay falls in the next bin', () => {
-    const calibration: ConformalCalibration = { ...oneBin([]), difficulty: { intercept: 0, weights: { x: 1 } }, edges: [0.5], bins: [[0, 0, 0], [2, 2, 2]] };
+    const calibration: ConformalCalibration = { ...oneBin([]), difficulty: { ...noDifficulty, weights: { x: { mean: 0, sd: 1, weight: 1 } } }, edges: [0.5], bins: [[0, 0, 0], [2, 2, 2]] };
     expect(uncertaintyOf(calibration, 6, { x: 0.2 })).toMatchObject({ bin: 0, within: [0.464, 0.464, 0.464, 0.464, 0.464] });
     expect(uncertaintyOf(calibration, 6, { x: 0.9 })).toMatchObject({ bin: 1, within: [0, 0, 0, 0, 0.464] });
   });
@@ -64,7 +66,7 @@ describe('fitting a calibration', () => {
   it('when errors grow with a signal, then the bins are ordered by it and each holds errors the difficulty model never saw', () => {
     const items = Array.from({ length: 120 }, (_, i) => ({ signals: { hard: i % 2 }, error: i % 2 ? 2 : 0.5 }));
     const calibration = fitCalibration('test', 'synthetic', items, { signalNames: ['hard'], bins: 2 });
-    expect(calibration.difficulty.weights.hard).toBeGreaterThan(1);
+    expect(calibration.difficulty.weights.hard!.weight).toBeGreaterThan(0.5);
     // A third fits the difficulty model, the other 80 fill the bins.
     expect(calibration.bins.flat()).toHaveLength(80);
     // 40 of 40 within: the 90% lower bound is 0.1^(1/40).

@@ -139,11 +139,11 @@ describe('evaluate', () => {
   it('when an LLM run is turned into a calibration, then its bins hold the run\'s absolute errors and it is named for the model', async () => {
     const many = Array.from({ length: 30 }, (_, i) => ({ id: `X${i}`, text: `score:${[6, 7, 8][i % 3]} plain`, scores: { overall: 3.5, grammar: 3.5 } }));
     const report = await evaluate(fixedScorer, many, options());
-    const calibration = calibrationFromReport(report);
-    expect(calibration.name).toBe('test:test-model');
+    const calibration = calibrationFromReport(report, 'configured-model');
+    expect(calibration).toMatchObject({ name: 'test:configured-model', scorerVersion: 'test-1' });
     expect(calibration.bins.flat().sort()).toEqual(expect.arrayContaining([0, 1]));
     expect(calibration.bins.flat().every((e) => [0, 1].includes(e))).toBe(true);
-    await expect(async () => calibrationFromReport({ ...report, predictions: report.predictions.slice(0, 5) })).rejects.toThrow(/at least 20/);
+    await expect(async () => calibrationFromReport({ ...report, predictions: report.predictions.slice(0, 5) }, 'configured-model')).rejects.toThrow(/at least 20/);
   });
 
   it('when the provider is unavailable, then the essay is retried after the Retry-After, up to the limit', async () => {
