@@ -221,6 +221,8 @@ describe('the web console', () => {
     await expect(g.page.getByTestId('grader-notes').textContent()).resolves.toContain(graderNotes);
     await expect(g.page.getByTestId('essay').textContent()).resolves.toContain('Dear Tom');
     await expect(g.page.getByTestId('ai-draft').textContent()).resolves.toContain('I am writing to tell you');
+    // Its calibrated confidence: the LLM is far from the offline scorer here, so nothing bounds it.
+    await expect(g.page.getByTestId('calibration').textContent()).resolves.toMatch(/Within ±1\.0 of a trained marker: 0% likely \(calibrated\); 90% interval \d+\.\d–\d+\.\d/);
     await expect(g.page.getByTestId('live-overall').textContent()).resolves.toBe('6.0');
     await g.page.getByLabel('Vocabulary', { exact: true }).fill('7.3');
     await g.page.getByText('Use 0 to 10 in steps of 0.5.').waitFor();
