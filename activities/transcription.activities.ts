@@ -7,7 +7,7 @@ import { appendEvent } from '../src/submissions/submission.repository.ts';
 import type { CircuitBreaker } from '../src/scoring/circuit-breaker.ts';
 import { words } from '../src/scoring/text-features.ts';
 import { probeAudioFile } from '../src/speech/audio-format.ts';
-import { measureFluency } from '../src/speech/fluency.ts';
+import { isFilledPause, measureFluency } from '../src/speech/fluency.ts';
 import type { Transcriber } from '../src/speech/transcriber.ts';
 import { AudioNotFoundError, type AudioStore } from '../src/storage/audio-store.ts';
 import { failureTypes, type TranscriptSummary } from '../src/grading/contract.ts';
@@ -55,7 +55,8 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
           throw error;
         });
 
-      const wordCount = words(heard.text).length;
+      // Filled pauses ("um", "uh") are hesitation, not words the student said.
+      const wordCount = words(heard.text).filter((w) => !isFilledPause(w)).length;
       if (wordCount === 0) {
         throw ApplicationFailure.nonRetryable('no recognisable English speech in the recording', failureTypes.unusableAudio);
       }
@@ -66,6 +67,7 @@ export function createTranscriptionActivities({ prisma, transcriber, audioStore,
       const data = {
         text: heard.text,
         confidence: heard.confidence,
+        meanWordProbability: heard.meanWordProbability,
         ...fluency,
         words: heard.words ? heard.words.map((w) => ({ ...w })) : undefined,
         provider: heard.provider,

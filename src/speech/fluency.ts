@@ -1,7 +1,19 @@
-// Fluency measures from a recogniser's word timings. Pauses are silent gaps between words of at
-// least 0.25 s (the threshold fluency research settled on: shorter gaps are articulation, not
-// hesitation); long pauses last a second or more. Without timings only the speech rate over the
-// whole recording can be measured, and the other measures are null, never guessed.
+// Fluency measures from a recogniser's word timings, as the fluency literature defines them
+// (docs/speaking.md cites each):
+// - speech rate: syllables per second of speaking time (first word to last word), de Jong &
+//   Wempe (2009);
+// - articulation rate: syllables per second of phonation time, i.e. speaking time without the
+//   silent pauses (de Jong & Wempe 2009);
+// - silent pauses: gaps between words of at least 0.25 s (de Jong & Bosker 2013 found 250 ms the
+//   threshold that best predicts rated fluency); long pauses last a second or more;
+// - mean length of run: syllables between silent pauses (Towell, Hawkins & Bazergui 1996;
+//   Kormos & Dénes 2004);
+// - phonation-time ratio: phonation time over speaking time (Towell et al. 1996);
+// - filled pauses: "uh", "um", "er" and the like, as the recogniser wrote them. They are counted
+//   apart and left out of words and syllables.
+// Without timings only the words per minute over the whole recording can be measured. The other
+// measures are then null, never guessed.
+import { syllable } from 'syllable';
 
 export interface TimedWord {
   text: string;
@@ -18,9 +30,9 @@ export interface FluencyMeasures {
   wordCount: number;
   /** Words per minute of recording (null without a duration). */
   wordsPerMinute: number | null;
-  /** Seconds spent saying words. */
+  /** Seconds spent saying words (the sum of the words' own durations). */
   speechSeconds: number | null;
-  /** Words per minute of speech time (pauses excluded). */
+  /** Words per minute of those seconds. */
   articulationRate: number | null;
   pauseCount: number | null;
   longPauseCount: number | null;
@@ -28,12 +40,67 @@ export interface FluencyMeasures {
   longestPauseSeconds: number | null;
   /** Mean number of words between pauses (length of fluent runs). */
   meanRunWords: number | null;
+  /** Syllables in the words said (filled pauses left out). */
+  syllableCount: number | null;
+  /** From the first word's start to the last word's end. */
+  speakingSeconds: number | null;
+  /** Speaking time less the silent pauses. */
+  phonationSeconds: number | null;
+  /** Speech rate: syllables per second of speaking time. */
+  speechSyllablesPerSecond: number | null;
+  /** Articulation rate: syllables per second of phonation time. */
+  articulationSyllablesPerSecond: number | null;
+  /** Mean length of run: syllables between silent pauses. */
+  meanRunSyllables: number | null;
+  /** Silent pauses per minute of speaking time. */
+  pausesPerMinute: number | null;
+  /** Phonation time over speaking time (0-1). */
+  phonationTimeRatio: number | null;
+  filledPauseCount: number | null;
+  filledPausesPerMinute: number | null;
 }
 
 export const pauseThresholdSeconds = 0.25;
 export const longPauseSeconds = 1;
 
+/** "uh", "uhm", "um", "er", "erm", "eh", "ah", "hmm", "mm", however lengthened. */
+const filler = /^(?:u+h+m*|u+m+|e+r+m*|e+h+|a+h+|h+m+|m{2,})$/;
+
+const bare = (text: string) => text.toLowerCase().replace(/[^a-z']/g, '');
+
+export const isFilledPause = (text: string) => filler.test(bare(text));
+
+/** The transcript without its filled pauses (and the comma Whisper writes after one). */
+export const withoutFilledPauses = (text: string) =>
+  text
+    .split(/\s+/)
+    .filter((token) => token && !isFilledPause(token))
+    .join(' ');
+
+/** Syllables in one written word (an English heuristic; digits count as their spoken words roughly). */
+export const syllablesOf = (text: string) => (bare(text) ? syllable(bare(text)) : 0);
+
 const round = (x: number, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
+
+const untimed = {
+  speechSeconds: null,
+  articulationRate: null,
+  pauseCount: null,
+  longPauseCount: null,
+  meanPauseSeconds: null,
+  longestPauseSeconds: null,
+  meanRunWords: null,
+  syllableCount: null,
+  speakingSeconds: null,
+  phonationSeconds: null,
+  speechSyllablesPerSecond: null,
+  articulationSyllablesPerSecond: null,
+  meanRunSyllables: null,
+  pausesPerMinute: null,
+  phonationTimeRatio: null,
+  filledPauseCount: null,
+  filledPausesPerMinute: null,
+} as const;
 
 export function measureFluency(
   { durationSeconds, wordCount, words }: { durationSeconds: number | null; wordCount: number; words: readonly TimedWord[] | null },
@@ -44,24 +111,41 @@ export function measureFluency(
     wordCount,
     wordsPerMinute: minutes === null ? null : round(wordCount / minutes, 1),
   };
-  if (!words || words.length === 0) {
-    return { ...base, speechSeconds: null, articulationRate: null, pauseCount: null, longPauseCount: null, meanPauseSeconds: null, longestPauseSeconds: null, meanRunWords: null };
-  }
-  const ordered = [...words].sort((a, b) => a.start - b.start);
-  const speech = ordered.reduce((sum, w) => sum + Math.max(0, w.end - w.start), 0);
+  const tokens = (words ?? []).filter((w) => bare(w.text)).sort((a, b) => a.start - b.start);
+  const said = tokens.filter((w) => !isFilledPause(w.text));
+  if (said.length === 0) return { ...base, ...untimed };
+
+  // Pauses are silences between any two sounds, a filled pause included.
   const pauses: number[] = [];
-  for (let i = 1; i < ordered.length; i++) {
-    const gap = ordered[i]!.start - ordered[i - 1]!.end;
+  for (let i = 1; i < tokens.length; i++) {
+    const gap = tokens[i]!.start - tokens[i - 1]!.end;
     if (gap >= pauseThresholdSeconds) pauses.push(gap);
   }
+  const speech = said.reduce((sum, w) => sum + Math.max(0, w.end - w.start), 0);
+  const syllables = said.reduce((sum, w) => sum + syllablesOf(w.text), 0);
+  const speaking = Math.max(0, tokens.at(-1)!.end - tokens[0]!.start);
+  const paused = pauses.reduce((a, b) => a + b, 0);
+  const phonation = Math.max(0, speaking - paused);
+  const speakingMinutes = speaking / 60;
+  const filled = tokens.length - said.length;
   return {
     ...base,
     speechSeconds: round(speech),
-    articulationRate: speech > 0 ? round(ordered.length / (speech / 60), 1) : null,
+    articulationRate: speech > 0 ? round(said.length / (speech / 60), 1) : null,
     pauseCount: pauses.length,
     longPauseCount: pauses.filter((p) => p >= longPauseSeconds).length,
-    meanPauseSeconds: pauses.length ? round(pauses.reduce((a, b) => a + b, 0) / pauses.length) : 0,
+    meanPauseSeconds: pauses.length ? round(paused / pauses.length) : 0,
     longestPauseSeconds: pauses.length ? round(Math.max(...pauses)) : 0,
-    meanRunWords: round(ordered.length / (pauses.length + 1), 1),
+    meanRunWords: round(said.length / (pauses.length + 1), 1),
+    syllableCount: syllables,
+    speakingSeconds: round(speaking),
+    phonationSeconds: round(phonation),
+    speechSyllablesPerSecond: speaking > 0 ? round(syllables / speaking) : null,
+    articulationSyllablesPerSecond: phonation > 0 ? round(syllables / phonation) : null,
+    meanRunSyllables: round(syllables / (pauses.length + 1), 1),
+    pausesPerMinute: speakingMinutes > 0 ? round(pauses.length / speakingMinutes, 1) : null,
+    phonationTimeRatio: speaking > 0 ? round(phonation / speaking, 3) : null,
+    filledPauseCount: filled,
+    filledPausesPerMinute: speakingMinutes > 0 ? round(filled / speakingMinutes, 1) : null,
   };
 }

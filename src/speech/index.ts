@@ -1,12 +1,10 @@
-// createTranscriber(config): the OpenAI-compatible endpoint when one is configured, else
-// PocketSphinx when it is installed, else a transcriber that explains what is missing (speaking
-// answers then go to a person, or fail in auto mode, with that reason).
-import { existsSync } from 'node:fs';
-import path from 'node:path';
+// createTranscriber(config): the OpenAI-compatible endpoint when one is configured, else the
+// platform's offline Whisper server (WHISPER_URL; `npm start` runs one when it is installed),
+// else a transcriber that explains what is missing (speaking answers then go to a person, or
+// fail in auto mode, with that reason).
 import type { Config } from '../config/env.ts';
 import { OpenAITranscriber } from './openai-transcriber.ts';
-import { findOnPath } from '../lib/executables.ts';
-import { PocketSphinxTranscriber } from './pocketsphinx-transcriber.ts';
+import { readRecognitionCalibration } from './recognition-calibration.ts';
 import { TranscriptionUnavailableError, type Transcriber } from './transcriber.ts';
 
 export interface TranscriberChoice {
@@ -15,15 +13,14 @@ export interface TranscriberChoice {
   problem?: string;
 }
 
+export const offlineRecogniserProvider = 'whisper';
+
 export function createTranscriber(config: Config): TranscriberChoice {
   const t = config.transcription;
   if (t.provider === 'openai') return { transcriber: new OpenAITranscriber(t.openai) };
-  const binary = findOnPath(t.pocketsphinx.binary);
-  const model = existsSync(path.join(t.pocketsphinx.modelDir, 'en-us.lm.bin'));
-  if (!binary || !model) {
-    const missing = !binary ? `${t.pocketsphinx.binary} is not installed` : `no acoustic model in ${t.pocketsphinx.modelDir}`;
+  if (!t.whisper.url) {
     const problem =
-      `no speech recogniser: ${missing} (apt-get install pocketsphinx pocketsphinx-en-us) ` +
+      'no speech recogniser: the offline Whisper recogniser is not running (WHISPER_URL is unset; `npm run setup` installs it and `npm start` runs it) ' +
       'and no OpenAI-compatible transcription endpoint is configured (OPENAI_API_KEY / OPENAI_BASE_URL)';
     return {
       problem,
@@ -34,11 +31,12 @@ export function createTranscriber(config: Config): TranscriberChoice {
     };
   }
   return {
-    transcriber: new PocketSphinxTranscriber({
-      binary,
-      modelDir: t.pocketsphinx.modelDir,
-      ffmpeg: findOnPath(t.ffmpeg),
-      maxSeconds: config.audio.maxSeconds,
+    transcriber: new OpenAITranscriber({
+      baseUrl: t.whisper.url,
+      model: t.whisper.model,
+      timeoutSeconds: t.openai.timeoutSeconds,
+      provider: offlineRecogniserProvider,
+      calibration: readRecognitionCalibration(),
     }),
   };
 }

@@ -21,8 +21,13 @@ export interface Transcription {
   text: string;
   /** Per-word timings, or null when the provider gives none. */
   words: TimedWord[] | null;
-  /** 0-1: mean word probability (or token probability) reported by the recogniser. */
+  /**
+   * 0-1: the expected share of words recognised right, when the recogniser's word probabilities
+   * are calibrated (src/speech/recognition-calibration.ts); else its mean word (or token) probability.
+   */
   confidence: number;
+  /** The recogniser's mean word probability, when it reports word probabilities. */
+  meanWordProbability: number | null;
   /** Seconds of audio, as the recogniser measured it (null: take the container's). */
   durationSeconds: number | null;
   language: string | null;

@@ -14,6 +14,16 @@ export function fluencyOf(t: Transcript): FluencyMeasures {
     meanPauseSeconds: t.meanPauseSeconds,
     longestPauseSeconds: t.longestPauseSeconds,
     meanRunWords: t.meanRunWords,
+    syllableCount: t.syllableCount,
+    speakingSeconds: t.speakingSeconds,
+    phonationSeconds: t.phonationSeconds,
+    speechSyllablesPerSecond: t.speechSyllablesPerSecond,
+    articulationSyllablesPerSecond: t.articulationSyllablesPerSecond,
+    meanRunSyllables: t.meanRunSyllables,
+    pausesPerMinute: t.pausesPerMinute,
+    phonationTimeRatio: t.phonationTimeRatio,
+    filledPauseCount: t.filledPauseCount,
+    filledPausesPerMinute: t.filledPausesPerMinute,
   };
 }
 
@@ -22,6 +32,7 @@ export function presentTranscript(t: Transcript) {
   return {
     text: t.text,
     confidence: Math.round(t.confidence * 1000) / 1000,
+    meanWordProbability: t.meanWordProbability === null ? null : Math.round(t.meanWordProbability * 1000) / 1000,
     provider: t.provider,
     model: t.model,
     fluency: fluencyOf(t),

@@ -234,21 +234,36 @@ export const markingSchema = z
 export const transcriptSchema = z
   .strictObject({
     text: z.string(),
-    confidence: z.number(),
+    confidence: z
+      .number()
+      .describe('0-1: the expected share of words recognised right (the offline recogniser\'s word probabilities calibrated on the speech evaluation set, docs/scoring.md); for other recognisers their own mean probability.'),
+    meanWordProbability: z.number().nullable().describe('The recogniser\'s mean word probability before calibration; null when it reports none.'),
     provider: z.string(),
     model: z.string().nullable(),
-    fluency: z.strictObject({
-      durationSeconds: z.number().nullable(),
-      wordCount: z.number().int(),
-      wordsPerMinute: z.number().nullable(),
-      speechSeconds: z.number().nullable(),
-      articulationRate: z.number().nullable(),
-      pauseCount: z.number().int().nullable(),
-      longPauseCount: z.number().int().nullable(),
-      meanPauseSeconds: z.number().nullable(),
-      longestPauseSeconds: z.number().nullable(),
-      meanRunWords: z.number().nullable(),
-    }),
+    fluency: z
+      .strictObject({
+        durationSeconds: z.number().nullable(),
+        wordCount: z.number().int().describe('Words said (filled pauses left out).'),
+        wordsPerMinute: z.number().nullable().describe('Words per minute of recording.'),
+        speechSeconds: z.number().nullable().describe('The sum of the words\' own durations.'),
+        articulationRate: z.number().nullable().describe('Words per minute of `speechSeconds`.'),
+        pauseCount: z.number().int().nullable().describe('Silent pauses of 0.25 s or more.'),
+        longPauseCount: z.number().int().nullable().describe('Silent pauses of a second or more.'),
+        meanPauseSeconds: z.number().nullable(),
+        longestPauseSeconds: z.number().nullable(),
+        meanRunWords: z.number().nullable().describe('Words between silent pauses.'),
+        syllableCount: z.number().int().nullable(),
+        speakingSeconds: z.number().nullable().describe('From the first word\'s start to the last word\'s end.'),
+        phonationSeconds: z.number().nullable().describe('Speaking time without the silent pauses.'),
+        speechSyllablesPerSecond: z.number().nullable().describe('Speech rate: syllables per second of speaking time.'),
+        articulationSyllablesPerSecond: z.number().nullable().describe('Articulation rate: syllables per second of phonation time.'),
+        meanRunSyllables: z.number().nullable().describe('Mean length of run: syllables between silent pauses.'),
+        pausesPerMinute: z.number().nullable().describe('Silent pauses per minute of speaking time.'),
+        phonationTimeRatio: z.number().nullable().describe('Phonation time over speaking time (0-1).'),
+        filledPauseCount: z.number().int().nullable().describe('"uh", "um", "er" and the like, as the recogniser wrote them.'),
+        filledPausesPerMinute: z.number().nullable(),
+      })
+      .describe('Fluency measures from the word timings (docs/scoring.md, "Fluency measures"); null where the recogniser gave no timings.'),
     createdAt: instantOut,
   })
   .meta({ id: 'Transcript' });

@@ -10,6 +10,7 @@ import { eventually, startTestPlatform, type TestPlatform } from '../helpers/pla
 import { startTemporalProcess } from '../helpers/temporal-process.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { submitWriting } from '../helpers/submissions.ts';
+import { hometownAnswer, submitSpeaking, synthesise } from '../helpers/speech.ts';
 import { bankTask } from '../helpers/tasks.ts';
 import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 import { holidayPrompt } from '../../src/testing/essays.ts';
@@ -151,6 +152,43 @@ describe('fault injection', () => {
     const finals = await platform.prisma.gradingResult.findMany({ where: { submissionId: id, isFinal: true } });
     expect(finals.map((r) => [r.source, Number(r.overall), r.version])).toEqual([['adjudicated', 6, 1]]);
   }, 180_000);
+
+  it('when the worker is killed (-9) while it transcribes a five-minute Part 3 answer, then another worker transcribes it again from the stored audio, heartbeating, and it is graded once', async () => {
+    const platform = await startTestPlatform({ worker: false });
+    cleanups.push(() => platform.stop());
+    const workerEnv = { WORKER_HTTP_PORT: '0', TEMPORAL_SEARCH_ATTRIBUTES: 'false' };
+    const start = () => runEntryPoint(platform, 'workers/grading.worker.ts', workerEnv);
+    let worker: RunningProcess = start();
+    cleanups.push(async () => killProcessGroup(worker, 'SIGKILL'));
+    // Nine hometown answers at 140 words a minute: about five minutes of speech.
+    const file = synthesise(Array.from({ length: 9 }, () => hometownAnswer).join(' '));
+    const { id, workflowId } = await submitSpeaking(platform, { mode: 'auto', task: 'part3', file });
+    const handle = platform.temporal.workflow.getHandle(workflowId);
+    const transcribing = async (attempt: number) => {
+      const { events } = await handle.fetchHistory();
+      const scheduled = events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'transcribeSubmission');
+      if (!scheduled) return undefined;
+      const pending = (await handle.describe()).raw.pendingActivities ?? [];
+      return pending.some((a) => a.activityType?.name === 'transcribeSubmission' && (a.attempt ?? 0) >= attempt && a.lastHeartbeatTime) ? true : undefined;
+    };
+    // The first worker is mid-recording (it has heartbeated) when it dies.
+    await eventually(() => transcribing(1), { what: 'the first transcription attempt to heartbeat', timeoutMs: 120_000, intervalMs: 250 });
+    killProcessGroup(worker, 'SIGKILL');
+    await worker.exited;
+    const killedAt = Date.now();
+    worker = start();
+    // The heartbeat timeout (30 s) frees the attempt; the new worker's attempt heartbeats too.
+    await eventually(() => transcribing(2), { what: 'a second attempt on the new worker', timeoutMs: 90_000, intervalMs: 500 });
+    await handle.result();
+    report(`five-minute answer: graded ${((Date.now() - killedAt) / 1000).toFixed(0)} s after the kill`);
+    const result = await settle(platform, 'kill -9 worker mid-transcription', [id], 60_000);
+    expect(result.completed).toBe(1);
+    const transcript = await platform.prisma.transcript.findUniqueOrThrow({ where: { submissionId: id } });
+    expect(transcript.durationSeconds).toBeGreaterThan(240);
+    expect(transcript.wordCount).toBeGreaterThan(550);
+    expect(transcript.provider).toBe('whisper');
+    expect(await platform.prisma.transcript.count({ where: { submissionId: id } })).toBe(1);
+  }, 420_000);
 
   it('when the Temporal server stops during a burst, then every submission is accepted (202) and all are graded after it returns', async () => {
     // A Temporal server of its own, keeping its state in a file so that it can be restarted.

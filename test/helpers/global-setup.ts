@@ -1,7 +1,8 @@
 // Starts the real infrastructure once per test run: PostgreSQL (TEST_DATABASE_URL, or an
 // embedded server in a temporary directory), a Temporal dev server (TEST_TEMPORAL_ADDRESS, or
-// one started from the CLI), Redis (TEST_REDIS_URL, or redis-server on a free port), applies
-// the migrations, and bundles the workflows once (and, for the browser tests, builds the console).
+// one started from the CLI), Redis (TEST_REDIS_URL, or redis-server on a free port), the Whisper
+// recogniser (WHISPER_URL, or src/speech/whisper-server.py when it is installed), applies the
+// migrations, and bundles the workflows once (and, for the browser tests, builds the console).
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { startTemporalDevServer } from '../../src/embedded/temporal.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';
 import { workflowInterceptorModules, workflowsPath } from '../../workers/create-grading-worker.ts';
 import { freePort } from '../../src/embedded/ports.ts';
+import { findWhisper, startWhisperServer } from '../../src/embedded/whisper.ts';
 import { ensureConsoleBuilt } from '../../scripts/build-console.ts';
 
 declare module 'vitest' {
@@ -22,6 +24,8 @@ declare module 'vitest' {
     temporalAddress: string;
     redisUrl: string;
     workflowBundlePath: string;
+    /** The offline recogniser's base URL; empty when it is not installed (outside CI only). */
+    whisperUrl: string;
   }
 }
 
@@ -58,6 +62,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     redisUrl = redis.url;
   }
 
+  // One Whisper recogniser for the whole run (its model takes a second to load). CI must have it.
+  let whisperUrl = env.WHISPER_URL ?? '';
+  if (!whisperUrl) {
+    const install = findWhisper({ python: env.WHISPER_PYTHON ?? 'python3', modelDir: env.WHISPER_MODEL_DIR });
+    if (!('problem' in install)) {
+      const whisper = await startWhisperServer(install, { port: await freePort(), model: env.WHISPER_MODEL ?? 'whisper-tiny.en' });
+      cleanups.unshift(whisper.stop);
+      whisperUrl = whisper.url;
+    } else if (process.env.CI) {
+      throw new Error(`the offline speech recogniser is not installed (${install.problem}); scripts/setup.sh installs it`);
+    }
+  }
+
   // The browser tests open the console the API serves from web/dist.
   if (project.name === 'browser') await ensureConsoleBuilt();
 
@@ -69,6 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalAddress', temporalAddress);
   project.provide('redisUrl', redisUrl);
   project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('whisperUrl', whisperUrl);
 
   return async () => {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined);

@@ -41,6 +41,7 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     REDIS_URL: inject('redisUrl'),
+    ...(inject('whisperUrl') ? { WHISPER_URL: inject('whisperUrl') } : {}),
     TEMPORAL_TASK_QUEUE: `grading-test-${randomUUID()}`,
     GRADING_RETRY_INITIAL_SECONDS: '0.05',
     // Test files share one Redis and one client IP; rate-limit tests set their own limits.

@@ -27,6 +27,7 @@ export function runEntryPoint(platform: TestPlatform, entry: string, env: Record
       REDIS_URL: platform.config.redis.url,
       TEMPORAL_TASK_QUEUE: platform.config.temporal.taskQueue,
       AUDIO_STORAGE_DIR: platform.config.audio.storageDir,
+      ...(platform.config.transcription.whisper.url ? { WHISPER_URL: platform.config.transcription.whisper.url } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

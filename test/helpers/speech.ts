@@ -32,6 +32,13 @@ export function synthesise(text: string, format: 'wav' | 'mp3' | 'ogg' | 'm4a' |
   return out;
 }
 
+/** Synthesises `text` (SSML when `ssml`) with a given espeak-ng voice and rate in words per minute; returns the WAV's path. */
+export function synthesiseWith(text: string, { speed = 140, voice = 'en-us', ssml = false }: { speed?: number; voice?: string; ssml?: boolean }): string {
+  const wav = path.join(scratch, `speech-${++counter}.wav`);
+  execFileSync('espeak-ng', ['-v', voice, '-s', String(speed), ...(ssml ? ['-m'] : []), '-w', wav, text]);
+  return wav;
+}
+
 /** A WAV file of `seconds` of digital silence (mono, 16-bit). */
 export function silentWav(seconds: number, sampleRate = 16_000): Buffer {
   return pcmWav(Buffer.alloc(Math.round(seconds * sampleRate) * 2), sampleRate);

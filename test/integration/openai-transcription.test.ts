@@ -109,7 +109,7 @@ describe('LLM speaking scorer', () => {
     expect(outcome.criteria.pronunciation).toMatchObject({ score: 8, estimated: true, evidence: [] });
     expect(outcome.criteria.pronunciation!.feedback).toMatch(/cannot show pronunciation/);
     expect(outcome.feedback).toMatch(/Pronunciation is estimated/);
-    expect(outcome.version).toBe('vstep-speaking-rubric-1+speaking-prompt-3');
+    expect(outcome.version).toBe('vstep-speaking-rubric-1+speaking-prompt-4');
 
     const request = fake.requests[0]!.body;
     expect(request.response_format.json_schema.name).toBe('vstep_speaking_assessment');

@@ -30,7 +30,7 @@ const oneShot = ['temporal-schema', 'temporal-register', 'migrate'];
 describe('docker-compose.yml', () => {
   it('when parsed, then it has every service the platform needs', () => {
     expect(Object.keys(services).sort()).toEqual(
-      ['api', 'grafana', 'migrate', 'postgres', 'prometheus', 'redis', 'temporal', 'temporal-db', 'temporal-register', 'temporal-schema', 'temporal-ui', 'worker'].sort(),
+      ['api', 'grafana', 'migrate', 'postgres', 'prometheus', 'redis', 'temporal', 'temporal-db', 'temporal-register', 'temporal-schema', 'temporal-ui', 'whisper', 'worker'].sort(),
     );
     // Temporal keeps its own persistence, apart from the application database.
     expect(services['temporal']!.environment!.POSTGRES_SEEDS).toBe('temporal-db');
@@ -68,7 +68,10 @@ describe('docker-compose.yml', () => {
     expect(deps('migrate')).toEqual(['postgres']);
     expect(services['migrate']!.restart).toBe('no');
     expect(deps('api')).toEqual(expect.arrayContaining(['migrate', 'temporal-register', 'redis']));
-    expect(deps('worker')).toEqual(expect.arrayContaining(['migrate', 'temporal-register', 'redis']));
+    expect(deps('worker')).toEqual(expect.arrayContaining(['migrate', 'temporal-register', 'redis', 'whisper']));
+    // Every worker shares the one offline recogniser, which runs from the app image.
+    expect(services['worker']!.environment!.WHISPER_URL).toBe('http://whisper:8178/v1');
+    expect(services['whisper']!.image).toBe(services['worker']!.image);
     expect(deps('temporal')).toEqual(['temporal-schema']);
     expect(deps('temporal-register')).toEqual(['temporal']);
     expect(deps('temporal-schema')).toEqual(['temporal-db']);

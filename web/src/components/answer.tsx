@@ -78,7 +78,11 @@ export function Answer({ submission, open = false }: { submission: SubmissionDet
               <p class="essay" data-testid="transcript">
                 {submission.transcript.text || <em>(nothing was recognised)</em>}
               </p>
-              <p class="muted">Recogniser confidence {Math.round(submission.transcript.confidence * 100)}%</p>
+              <p class="muted" data-testid="recognition">
+                Words likely recognised right: {Math.round(submission.transcript.confidence * 100)}% ({submission.transcript.provider}
+                {submission.transcript.model ? ` ${submission.transcript.model}` : ''})
+              </p>
+              <Delivery fluency={submission.transcript.fluency} />
             </>
           ) : (
             <p class="muted">Not transcribed yet.</p>
@@ -86,5 +90,20 @@ export function Answer({ submission, open = false }: { submission: SubmissionDet
         </>
       )}
     </section>
+  );
+}
+
+type Fluency = NonNullable<Submission['transcript']>['fluency'];
+
+/** The measured delivery, as the scorers saw it (docs/scoring.md, "Fluency measures"). */
+function Delivery({ fluency: f }: { fluency: Fluency }) {
+  if (f.speechSyllablesPerSecond === null) {
+    return <p class="muted" data-testid="delivery">{f.wordsPerMinute === null ? 'Speech rate unknown' : `${Math.round(f.wordsPerMinute)} words per minute`}; no word timings.</p>;
+  }
+  return (
+    <p class="muted" data-testid="delivery">
+      Speech rate {f.speechSyllablesPerSecond.toFixed(1)} syllables/s ({f.articulationSyllablesPerSecond?.toFixed(1)} without pauses) ·{' '}
+      {f.pauseCount} pauses of 0.25 s or more · {f.meanRunSyllables?.toFixed(1)} syllables per run · {f.filledPauseCount} filled pauses
+    </p>
   );
 }

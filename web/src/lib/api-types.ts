@@ -1735,21 +1735,50 @@ export type components = {
             tokenType: "Bearer";
         };
         Transcript: {
+            /** @description 0-1: the expected share of words recognised right (the offline recogniser's word probabilities calibrated on the speech evaluation set, docs/scoring.md); for other recognisers their own mean probability. */
             confidence: number;
             /** Format: date-time */
             createdAt: string;
+            /** @description Fluency measures from the word timings (docs/scoring.md, "Fluency measures"); null where the recogniser gave no timings. */
             fluency: {
+                /** @description Words per minute of `speechSeconds`. */
                 articulationRate: number | null;
+                /** @description Articulation rate: syllables per second of phonation time. */
+                articulationSyllablesPerSecond: number | null;
                 durationSeconds: number | null;
+                /** @description "uh", "um", "er" and the like, as the recogniser wrote them. */
+                filledPauseCount: number | null;
+                filledPausesPerMinute: number | null;
                 longestPauseSeconds: number | null;
+                /** @description Silent pauses of a second or more. */
                 longPauseCount: number | null;
                 meanPauseSeconds: number | null;
+                /** @description Mean length of run: syllables between silent pauses. */
+                meanRunSyllables: number | null;
+                /** @description Words between silent pauses. */
                 meanRunWords: number | null;
+                /** @description Silent pauses of 0.25 s or more. */
                 pauseCount: number | null;
+                /** @description Silent pauses per minute of speaking time. */
+                pausesPerMinute: number | null;
+                /** @description Speaking time without the silent pauses. */
+                phonationSeconds: number | null;
+                /** @description Phonation time over speaking time (0-1). */
+                phonationTimeRatio: number | null;
+                /** @description From the first word's start to the last word's end. */
+                speakingSeconds: number | null;
+                /** @description The sum of the words' own durations. */
                 speechSeconds: number | null;
+                /** @description Speech rate: syllables per second of speaking time. */
+                speechSyllablesPerSecond: number | null;
+                syllableCount: number | null;
+                /** @description Words said (filled pauses left out). */
                 wordCount: number;
+                /** @description Words per minute of recording. */
                 wordsPerMinute: number | null;
             };
+            /** @description The recogniser's mean word probability before calibration; null when it reports none. */
+            meanWordProbability: number | null;
             model: string | null;
             provider: string;
             text: string;
