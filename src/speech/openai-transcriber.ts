@@ -97,8 +97,8 @@ export class OpenAITranscriber implements Transcriber {
       );
     } catch (error) {
       if (error instanceof SyntaxError) throw new MalformedOutputError('the transcription endpoint did not answer with JSON');
-      // The recogniser could not decode the bytes: the recording is the problem, and retrying cannot help.
-      if (error instanceof OpenAI.BadRequestError && /could not be decoded|corrupt|unsupported/i.test(error.message)) {
+      // The platform's Whisper server could not decode the bytes: the recording is the problem, and retrying cannot help.
+      if (error instanceof OpenAI.BadRequestError && error.code === 'undecodable_audio') {
         throw new UnusableAudioError(`the recogniser could not decode the recording: ${error.message}`);
       }
       throw classifyOpenAIError(error);

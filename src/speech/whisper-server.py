@@ -38,12 +38,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 # hesitations written out (so filled pauses are transcribed, not dropped).
 PROMPT = "A student from Vietnam answers a VSTEP speaking question. Um, uh, so, er, I think, um, it's, uh, like this."
 TAG_END = re.compile(r"[\])][.,!?]*$")
-# Seconds above -40 dBFS a recording needs before it is worth decoding (as the worker's own check).
+# Seconds above -40 dBFS a recording needs before it is worth recognising.
 MIN_SOUND_SECONDS = 0.3
 
 
 class Gone(Exception):
     """The client closed its connection: nobody is waiting for this transcription."""
+
+
+class Undecodable(Exception):
+    """The uploaded bytes are not audio the decoder can read."""
 
 
 def sound_seconds(audio, rate=16000):
@@ -64,7 +68,7 @@ def spoken(words):
     kept, in_tag = [], False
     for word in words:
         text = word.word.strip()
-        if text[:1] in "[(":
+        if text.startswith(("[", "(")):
             in_tag = True
         if not in_tag and text:
             kept.append(word)
@@ -113,7 +117,10 @@ class Recogniser:
     def transcribe(self, source, language="en", temperature=0.0, alive=lambda: True):
         from faster_whisper.audio import decode_audio
 
-        audio = decode_audio(source, sampling_rate=16000)
+        try:
+            audio = decode_audio(source, sampling_rate=16000)
+        except Exception as exc:  # PyAV (FFmpeg) refused the bytes: the recording is the problem
+            raise Undecodable(str(exc)) from exc
         duration = len(audio) / 16000
         sound = sound_seconds(audio)
         if sound < MIN_SOUND_SECONDS:
@@ -204,6 +211,16 @@ def make_handler(recogniser, max_bytes):
             except OSError:
                 return False
 
+        def handle_one_request(self):
+            try:
+                super().handle_one_request()
+            except Exception as exc:  # a fault of the server, not of the request: answer 500 (retried)
+                self.close_connection = True
+                try:
+                    self.reply(500, {"error": {"message": f"the recogniser failed: {exc}", "type": "server_error"}})
+                except OSError:
+                    pass
+
         def do_GET(self):
             if self.path == "/health":
                 self.reply(200, {"status": "ok", "model": recogniser.name})
@@ -213,35 +230,38 @@ def make_handler(recogniser, max_bytes):
                 self.error(404, f"no such path: {self.path}")
 
         def do_POST(self):
+            # A request refused before its body is read leaves that body on the connection: close it.
             if self.path != "/v1/audio/transcriptions":
+                self.close_connection = True
                 return self.error(404, f"no such path: {self.path}")
-            length = int(self.headers.get("Content-Length") or 0)
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
             if length <= 0 or length > max_bytes:
+                self.close_connection = True
                 return self.error(413 if length > max_bytes else 400, "send the recording as multipart/form-data with a Content-Length")
             try:
                 fields = form_fields(self.headers.get("Content-Type", ""), self.rfile.read(length))
-            except ValueError as exc:
+                if "file" not in fields:
+                    raise ValueError("the form has no file")
+                text = lambda key, default: fields[key][0].decode() if key in fields else default
+                language = text("language", "en")
+                temperature = float(text("temperature", "0") or 0)
+                verbose = text("response_format", "json") == "verbose_json"
+            except (ValueError, UnicodeDecodeError) as exc:
                 return self.error(400, str(exc))
-            if "file" not in fields:
-                return self.error(400, "the form has no file")
-            text = lambda key, default: fields[key][0].decode() if key in fields else default
             started = time.monotonic()
             try:
-                answer = recogniser.transcribe(
-                    io.BytesIO(fields["file"][0]),
-                    language=text("language", "en"),
-                    temperature=float(text("temperature", "0") or 0),
-                    alive=self.alive,
-                )
+                answer = recogniser.transcribe(io.BytesIO(fields["file"][0]), language=language, temperature=temperature, alive=self.alive)
             except Gone:
                 self.close_connection = True
                 return None
-            except Exception as exc:  # PyAV could not decode the bytes: the recording is the problem
-                return self.error(400, f"the recording could not be decoded: {exc}")
+            except Undecodable as exc:
+                return self.reply(400, {"error": {"message": f"the recording could not be decoded: {exc}", "type": "invalid_request_error", "code": "undecodable_audio"}})
+            # Anything else is the server's fault (500): the worker retries it, the recording is not blamed.
             sys.stderr.write(f"transcribed {answer['duration']:.1f} s of audio in {time.monotonic() - started:.2f} s\n")
-            if text("response_format", "json") == "verbose_json":
-                return self.reply(200, answer)
-            return self.reply(200, {"text": answer["text"]})
+            return self.reply(200, answer if verbose else {"text": answer["text"]})
 
     return Handler
 
@@ -278,7 +298,8 @@ def main():
     parser.add_argument("--port", type=int, default=8178)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--beam-size", type=int, default=5)
-    parser.add_argument("--max-bytes", type=int, default=25 * 1024 * 1024)
+    # Uploads are at most AUDIO_MAX_BYTES (25 MiB by default); the multipart form adds a little.
+    parser.add_argument("--max-bytes", type=int, default=64 * 1024 * 1024)
     parser.add_argument("--stdio", action="store_true")
     parser.add_argument("--exit-with-parent", action="store_true", help="exit when the process that started it is gone (npm start, the tests)")
     args = parser.parse_args()
