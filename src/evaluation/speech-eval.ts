@@ -3,6 +3,7 @@
 // way (case, punctuation, numbers, spelling variants, filled pauses), aligned word by word
 // (Levenshtein), and the errors pooled per condition. The set itself (src/evaluation/speech-set.json)
 // is text and a synthesis recipe; src/evaluation/speech-synthesis.ts turns it into audio.
+import { numberToWords, ones } from '../speech/number-words.ts';
 import { z } from 'zod';
 import { isFilledPause } from '../speech/fluency.ts';
 import { percentile } from '../lib/percentile.ts';
@@ -60,23 +61,7 @@ export type SpeechSet = z.infer<typeof speechSetSchema>;
 
 // --- Normalisation ---------------------------------------------------------------------------
 
-const ones = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
-const tens = ['', '', 'twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
-
-/** 0 to 999 999 999 as words: 42 → "forty two", 1905 → "one thousand nine hundred five". */
-export function numberToWords(n: number): string {
-  if (!Number.isInteger(n) || n < 0 || n >= 1e9) throw new RangeError(`${n} is not a whole number from 0 to 999 999 999`);
-  if (n < 20) return ones[n]!;
-  if (n < 100) return n % 10 ? `${tens[Math.floor(n / 10)]} ${ones[n % 10]}` : tens[n / 10]!;
-  const scales: Array<[number, string]> = [[1e6, 'million'], [1e3, 'thousand'], [100, 'hundred']];
-  for (const [size, name] of scales) {
-    if (n >= size) {
-      const rest = n % size;
-      return `${numberToWords(Math.floor(n / size))} ${name}${rest ? ` ${numberToWords(rest)}` : ''}`;
-    }
-  }
-  throw new Error('unreachable');
-}
+export { numberToWords };
 
 const ordinalEndings: Record<string, string> = { one: 'first', two: 'second', three: 'third', five: 'fifth', eight: 'eighth', nine: 'ninth', twelve: 'twelfth' };
 
@@ -260,6 +245,8 @@ export interface RecordingResult {
   transcribeSeconds: number;
   /** transcribeSeconds / audioSeconds. */
   rtf: number;
+  /** CPU seconds the recogniser spent on it, when known (hardly changed by other work on the machine). */
+  cpuSeconds: number | null;
   meanWordProbability: number | null;
   /** Calibrated confidence the transcriber reported (null when it refused the recording). */
   confidence: number | null;
@@ -283,6 +270,8 @@ export interface ConditionSummary {
   medianRtf: number;
   /** Median wall time of one transcription: Whisper encodes 30-second windows, so short clips cost about as much as long ones. */
   medianSeconds: number;
+  /** Median CPU seconds per audio second (null when the recogniser's CPU time is not known). */
+  medianCpuRtf: number | null;
   /** Mean over recordings with word probabilities. */
   meanWordProbability: number | null;
   /** Fillers spoken into the recordings, and fillers the recogniser wrote (spoken or not). */
@@ -308,6 +297,7 @@ export function summarise(condition: string, results: readonly RecordingResult[]
   const errors = { substitutions: sum((r) => r.errors.substitutions), deletions: sum((r) => r.errors.deletions), insertions: sum((r) => r.errors.insertions) };
   const probabilities = results.flatMap((r) => (r.meanWordProbability === null ? [] : [r.meanWordProbability]));
   const rtfs = results.filter((r) => !r.failure).map((r) => r.rtf).sort((a, b) => a - b);
+  const cpuRtfs = results.flatMap((r) => (r.failure || r.cpuSeconds === null ? [] : [r.cpuSeconds / r.audioSeconds])).sort((a, b) => a - b);
   return {
     condition,
     recordings: results.length,
@@ -317,6 +307,7 @@ export function summarise(condition: string, results: readonly RecordingResult[]
     wer: words ? (errors.substitutions + errors.deletions + errors.insertions) / words : Number.NaN,
     medianRtf: percentile(rtfs, 50),
     medianSeconds: percentile(results.filter((r) => !r.failure).map((r) => r.transcribeSeconds).sort((a, b) => a - b), 50),
+    medianCpuRtf: cpuRtfs.length ? percentile(cpuRtfs, 50) : null,
     meanWordProbability: probabilities.length ? probabilities.reduce((a, b) => a + b, 0) / probabilities.length : null,
     fillersSpoken: sum((r) => r.fillersSpoken),
     fillersWritten: sum((r) => r.fillersWritten),
@@ -351,7 +342,7 @@ const fixed = (x: number | null, digits: number) => (x === null || !Number.isFin
 
 /** The summaries as a Markdown table (aligned, so it reads in a terminal too). */
 export function formatSpeechTable(rows: readonly ConditionSummary[]): string {
-  const header = ['condition', 'recordings', 'words', 'WER %', 'sub/del/ins', 'median RTF', 'median s', 'mean word p', 'fillers written/spoken', 'filler recall'];
+  const header = ['condition', 'recordings', 'words', 'WER %', 'sub/del/ins', 'median RTF', 'median s', 'CPU s / audio s', 'mean word p', 'fillers written/spoken', 'filler recall'];
   const cells = rows.map((r) => [
     r.condition,
     r.failures ? `${r.recordings} (${r.failures} refused)` : String(r.recordings),
@@ -360,6 +351,7 @@ export function formatSpeechTable(rows: readonly ConditionSummary[]): string {
     `${r.substitutions}/${r.deletions}/${r.insertions}`,
     fixed(r.medianRtf, 3),
     fixed(r.medianSeconds, 2),
+    fixed(r.medianCpuRtf, 3),
     fixed(r.meanWordProbability, 3),
     `${r.fillersWritten}/${r.fillersSpoken}`,
     r.filledPauseRecall === null ? '' : `${pct(r.filledPauseRecall)} %`,

@@ -1,5 +1,5 @@
 // Fluency measures from a recogniser's word timings, as the fluency literature defines them
-// (docs/speaking.md cites each):
+// (docs/scoring.md, "Fluency measures", cites each):
 // - speech rate: syllables per second of speaking time (first word to last word), de Jong &
 //   Wempe (2009);
 // - articulation rate: syllables per second of phonation time, i.e. speaking time without the
@@ -14,6 +14,7 @@
 // Without timings only the words per minute over the whole recording can be measured. The other
 // measures are then null, never guessed.
 import { syllable } from 'syllable';
+import { numberToWords, ones } from './number-words.ts';
 
 export interface TimedWord {
   text: string;
@@ -66,7 +67,8 @@ export const longPauseSeconds = 1;
 /** "uh", "uhm", "um", "er", "erm", "eh", "ah", "hmm", "mm", however lengthened. */
 const filler = /^(?:u+h+m*|u+m+|e+r+m*|e+h+|a+h+|h+m+|m{2,})$/;
 
-const bare = (text: string) => text.toLowerCase().replace(/[^a-z']/g, '');
+/** A token's letters and digits (a number is a sound too: "I'm 19"). */
+const bare = (text: string) => text.toLowerCase().replace(/[^a-z0-9']/g, '');
 
 export const isFilledPause = (text: string) => filler.test(bare(text));
 
@@ -77,8 +79,21 @@ export const withoutFilledPauses = (text: string) =>
     .filter((token) => token && !isFilledPause(token))
     .join(' ');
 
-/** Syllables in one written word (an English heuristic; digits count as their spoken words roughly). */
-export const syllablesOf = (text: string) => (bare(text) ? syllable(bare(text)) : 0);
+/**
+ * Syllables in one written word (an English heuristic). A number counts as said in full
+ * ("2019": two thousand nineteen); digits mixed with letters ("21st", "3pm") count per part.
+ */
+export function syllablesOf(text: string): number {
+  const token = bare(text);
+  if (!token) return 0;
+  // An ordinal's ending is part of the number's last word ("21st": twenty first).
+  return (token.replace(/([0-9])(?:st|nd|rd|th)\b/g, '$1').match(/[0-9]+|[a-z']+/g) ?? []).reduce((sum, part) => {
+    if (!/^[0-9]+$/.test(part)) return sum + syllable(part);
+    const n = Number(part);
+    const spoken = n < 1e9 && !(part.length > 1 && part.startsWith('0')) ? numberToWords(n) : [...part].map((d) => ones[Number(d)]).join(' ');
+    return sum + syllable(spoken);
+  }, 0);
+}
 
 const round = (x: number, places = 2) => Math.round(x * 10 ** places) / 10 ** places;
 
@@ -123,7 +138,7 @@ export function measureFluency(
   }
   const speech = said.reduce((sum, w) => sum + Math.max(0, w.end - w.start), 0);
   const syllables = said.reduce((sum, w) => sum + syllablesOf(w.text), 0);
-  const speaking = Math.max(0, tokens.at(-1)!.end - tokens[0]!.start);
+  const speaking = Math.max(0, Math.max(...tokens.map((w) => w.end)) - tokens[0]!.start);
   const paused = pauses.reduce((a, b) => a + b, 0);
   const phonation = Math.max(0, speaking - paused);
   const speakingMinutes = speaking / 60;

@@ -45,6 +45,13 @@ describe('fluency measures', () => {
     expect(['um-hum', 'umbrella', 'her', 'ah-ha', 'err.'].filter(isFilledPause)).toEqual(['err.']);
     expect(withoutFilledPauses('I think, um, that, uh, students should')).toBe('I think, that, students should');
     expect(['the', 'city', 'very', 'beautiful', 'students'].map(syllablesOf)).toEqual([1, 2, 2, 3, 2]);
+    // Numbers as said: "twelve", "two thousand fifteen", "twenty first", "three p m".
+    expect(['12', '2015,', '21st', '3pm'].map(syllablesOf)).toEqual([1, 5, 3, 2]);
+  });
+
+  it('when the recogniser writes a number as digits, then it is a sound with its syllables, not a silent gap', () => {
+    const words = [word('In', 0, 0.2), word('2015,', 0.2, 1.1), word('I', 1.15, 1.3), word('moved.', 1.3, 1.7)];
+    expect(measureFluency({ durationSeconds: 2, wordCount: 4, words })).toMatchObject({ pauseCount: 0, syllableCount: 1 + 5 + 1 + 1, speakingSeconds: 1.7, phonationTimeRatio: 1 });
   });
 
   it('when neither container nor recogniser states the length, then the speech rate is unknown (null), not zero', () => {
