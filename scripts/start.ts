@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   if (config.transcription.provider === 'offline' && !whisperUrl) {
     const install = findWhisper(config.transcription.whisper);
     if ('problem' in install) {
-      recogniser = `not installed (${install.problem}; \`npm run setup\` installs it): speaking answers go to a grader`;
+      recogniser = `not installed (${install.problem}; \`npm run setup\` installs it): speaking answers cannot be transcribed`;
     } else {
       await assertPortFree(config.embedded.whisperPort, 'the Whisper recogniser', 'EMBEDDED_WHISPER_PORT');
       say('Starting the Whisper speech recogniser ...');

@@ -108,8 +108,9 @@ function buildConfig(v: z.infer<typeof schema>) {
       calibrationFile: v.SCORING_CALIBRATION_FILE,
     },
     transcription: {
-      // auto: the OpenAI-compatible endpoint when one is configured, else the offline Whisper server.
-      provider: resolveProvider(v.TRANSCRIPTION_PROVIDER, v),
+      // auto: the platform's own recogniser when WHISPER_URL names one (an LLM endpoint such as
+      // Ollama may have no transcription API), else the OpenAI-compatible endpoint when configured.
+      provider: v.TRANSCRIPTION_PROVIDER === 'auto' && v.WHISPER_URL ? ('offline' as const) : resolveProvider(v.TRANSCRIPTION_PROVIDER, v),
       requestsPerMinute: v.TRANSCRIPTION_REQUESTS_PER_MINUTE,
       workerRequestsPerMinute: v.TRANSCRIPTION_WORKER_REQUESTS_PER_MINUTE,
       workerConcurrency: v.TRANSCRIPTION_WORKER_CONCURRENCY,
