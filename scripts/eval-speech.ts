@@ -104,6 +104,10 @@ if (args.conditions) {
   if (unknown.length) fail(`unknown condition${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the set has ${set.conditions.map((c) => c.id).join(', ')}`);
   conditions = set.conditions.filter((c) => wanted.includes(c.id));
 }
+// The shipped calibration rests on the whole set: a partial run must not replace it.
+if (args['write-calibration'] && (texts.length < set.texts.length || conditions.length < set.conditions.length)) {
+  fail('--write-calibration needs the whole set: leave out --limit and --conditions');
+}
 
 // --- Real read speech, fetched on demand -------------------------------------------------------
 
@@ -243,7 +247,7 @@ try {
   // One call first so model warm-up is not charged to the first recording's real-time factor.
   if (jobs[0]) await transcriber.transcribe({ path: jobs[0].path, info: await probeAudioFile(jobs[0].path) }, { heartbeat: () => {} }).catch(() => {});
 
-  const results: Array<RecordingResult & { generated: boolean; snrDb: number | null; cpuSeconds: number | null; loadAverage: number }> = [];
+  const results: Array<RecordingResult & { generated: boolean; snrDb: number | null; loadAverage: number }> = [];
   for (const [i, job] of jobs.entries()) {
     const info = await probeAudioFile(job.path);
     const audioSeconds = info.durationSeconds ?? Number.NaN;
@@ -282,7 +286,7 @@ try {
       failure,
       generated: job.generated,
       snrDb: job.snrDb,
-      cpuSeconds: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0,
+      cpuSeconds: cpu0 === null || cpu1 === null ? null : Math.round((cpu1 - cpu0) * 100) / 100,
       loadAverage: os.loadavg()[0]!,
     };
     results.push(result);

@@ -93,6 +93,7 @@ const result = (over: Partial<RecordingResult>): RecordingResult => ({
   audioSeconds: 10,
   transcribeSeconds: 1,
   rtf: 0.1,
+  cpuSeconds: null,
   meanWordProbability: 0.9,
   confidence: 0.9,
   fillersSpoken: 0,
@@ -111,7 +112,7 @@ describe('per-condition summary', () => {
     expect(s).toMatchObject({ recordings: 3, words: 60, substitutions: 1, deletions: 3, insertions: 1, medianRtf: 0.2, filledPauseRecall: null });
     expect(s.wer).toBeCloseTo(5 / 60, 12);
     expect(s.meanWordProbability).toBeCloseTo(0.7, 12);
-    expect(formatSpeechTable([s])).toContain('| c         |          3 |    60 |   8.3 |       1/3/1 |      0.200 |     1.00 |       0.700 |');
+    expect(formatSpeechTable([s])).toContain('| c         |          3 |    60 |   8.3 |       1/3/1 |      0.200 |     1.00 |             n/a |       0.700 |');
   });
 
   it('when fillers were spoken, then recall counts written ones up to those spoken, per recording', () => {
