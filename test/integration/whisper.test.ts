@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../../src/config/env.ts';
+import { loadConfig, readEnvironment } from '../../src/config/env.ts';
 import { freePort } from '../../src/embedded/ports.ts';
 import { findWhisper, startWhisperServer, type RunningWhisper } from '../../src/embedded/whisper.ts';
 import { probeAudioFile } from '../../src/speech/audio-format.ts';
@@ -85,9 +85,10 @@ describe('the Whisper recogniser', () => {
 describe('a recogniser whose client goes away', () => {
   let own: RunningWhisper;
   beforeAll(async () => {
-    const install = findWhisper({ python: 'python3' });
+    const { whisper } = loadConfig({ ...readEnvironment(), APP_ENV: 'test' }).transcription;
+    const install = findWhisper({ python: whisper.python, modelDir: whisper.modelDir });
     if ('problem' in install) throw new Error(install.problem);
-    own = await startWhisperServer(install, { port: await freePort(), model: 'whisper-tiny.en' });
+    own = await startWhisperServer(install, { port: await freePort(), model: whisper.model });
   });
   afterAll(async () => {
     await own?.stop();
