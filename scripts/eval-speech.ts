@@ -5,13 +5,14 @@
 // reports WER, real-time factor and word probability per condition. --real adds read human speech
 // shipped with two packages; --write-calibration fits what the word probabilities mean in errors
 // on the synthetic recordings and writes src/speech/whisper-calibration.json.
+import { parseCommandLine, usageFailure } from './command-line.ts';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { loadConfig, readEnvironment } from '../src/config/env.ts';
 import { freePort } from '../src/embedded/ports.ts';
 import { findWhisper, startWhisperServer } from '../src/embedded/whisper.ts';
@@ -53,35 +54,21 @@ The recogniser is WHISPER_URL (with WHISPER_MODEL) when set, else a Whisper serv
 (WHISPER_PYTHON, WHISPER_MODEL_DIR as for npm start).
 `;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${usage}`);
-  process.exit(2);
-}
+// Typed explicitly: only then does a call end the control flow, as `never` must.
+const fail: (message: string) => never = usageFailure(usage);
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      limit: { type: 'string' },
-      conditions: { type: 'string' },
-      real: { type: 'boolean', default: false },
-      'write-calibration': { type: 'boolean', default: false },
-      audio: { type: 'string' },
-      out: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  fail((error as Error).message);
-}
-if (args.help) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    limit: { type: 'string' },
+    conditions: { type: 'string' },
+    real: { type: 'boolean', default: false },
+    'write-calibration': { type: 'boolean', default: false },
+    audio: { type: 'string' },
+    out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  usage,
+);
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -2,9 +2,9 @@
 // Grades a labelled essay set with a configured scorer, in process, and reports agreement with
 // the human raters (docs/scoring.md: "Evaluating a scorer"). The table goes to the terminal, the full
 // report (with confusion matrices) to a JSON file.
+import { parseCommandLine, usageFailure } from './command-line.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig, readEnvironment } from '../src/config/env.ts';
 import { writingTasks, type WritingTask } from '../src/domain/scores.ts';
 import { defaultCalibration, defaultGrid, defaultMapping, parseCalibration, parseMapping, readLabelledEssays } from '../src/evaluation/dataset.ts';
@@ -35,10 +35,8 @@ const usage = `Usage: npm run eval -- --data <file.csv> [options]
 `;
 
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n\n${usage}`);
-  process.exit(2);
-}
+// Typed explicitly: only then does a call end the control flow, as `never` must.
+const fail: (message: string) => never = usageFailure(usage);
 
 function wholeNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -61,37 +59,25 @@ function progressBar(): (done: number, total: number) => void {
   };
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
-    options: {
-      data: { type: 'string' },
-      scorer: { type: 'string', default: 'offline' },
-      limit: { type: 'string' },
-      task: { type: 'string', default: 'task2' },
-      prompt: { type: 'string', default: '' },
-      map: { type: 'string' },
-      calibration: { type: 'string' },
-      'text-column': { type: 'string', default: 'text' },
-      'id-column': { type: 'string', default: 'id' },
-      concurrency: { type: 'string' },
-      retries: { type: 'string' },
-      out: { type: 'string' },
-      'write-calibration': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  fail((error as Error).message);
-}
-if (args.help) {
-  process.stdout.write(usage);
-  process.exit(0);
-}
+const args = parseCommandLine(
+  {
+    data: { type: 'string' },
+    scorer: { type: 'string', default: 'offline' },
+    limit: { type: 'string' },
+    task: { type: 'string', default: 'task2' },
+    prompt: { type: 'string', default: '' },
+    map: { type: 'string' },
+    calibration: { type: 'string' },
+    'text-column': { type: 'string', default: 'text' },
+    'id-column': { type: 'string', default: 'id' },
+    concurrency: { type: 'string' },
+    retries: { type: 'string' },
+    out: { type: 'string' },
+    'write-calibration': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  usage,
+);
 if (!args.data) fail('--data is required');
 if (args.scorer !== 'offline' && args.scorer !== 'llm') fail(`--scorer must be offline or llm, not "${args.scorer}"`);
 if (!(writingTasks as readonly string[]).includes(args.task)) fail(`--task must be ${writingTasks.join(' or ')}`);
