@@ -36,6 +36,7 @@ import { findWhisper, startWhisperServer, whisperServerScript, type RunningWhisp
 import { percentile } from '../src/lib/percentile.ts';
 import { probeAudioFile, type AudioInfo } from '../src/speech/audio-format.ts';
 import { OpenAITranscriber } from '../src/speech/openai-transcriber.ts';
+import { pcmWav } from '../src/testing/wav.ts';
 import { root } from './load.ts';
 
 const { values: args } = parseArgs({
@@ -242,24 +243,6 @@ async function recording(name: string, file: string, script: string): Promise<Re
   return { name, path: file, info, seconds: round(info.durationSeconds ?? Number.NaN, 2), script };
 }
 
-/** 16-bit PCM samples as a WAV file. */
-function wav(data: Buffer, sampleRate: number, channels: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(channels, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * channels * 2, 28);
-  header.writeUInt16LE(channels * 2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
 /** The short answers, a tiny one, and a long one: the short ones joined (0.6 s apart) to ≥ 60 s. */
 async function synthesise(dir: string): Promise<{ tiny: Recording; short: Recording[]; long: Recording }> {
   const speak = async (name: string, text: string) => {
@@ -286,7 +269,7 @@ async function synthesise(dir: string): Promise<{ tiny: Recording; short: Record
     seconds += piece.seconds + 0.6;
   }
   const longFile = path.join(dir, 'long.wav');
-  await writeFile(longFile, wav(Buffer.concat(pieces), pcm.sampleRate, pcm.channels));
+  await writeFile(longFile, pcmWav(Buffer.concat(pieces), pcm.sampleRate, pcm.channels));
   return { tiny, short, long: await recording('long', longFile, scripts.join(' ')) };
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { GradingMode, Task } from '../../src/domain/scores.ts';
+import { pcmWav } from '../../src/testing/wav.ts';
 import type { TestPlatform } from './platform.ts';
 import { bankTask } from './tasks.ts';
 import { signedIn, type TestUser } from './users.ts';
@@ -44,23 +45,7 @@ export function silentWav(seconds: number, sampleRate = 16_000): Buffer {
   return pcmWav(Buffer.alloc(Math.round(seconds * sampleRate) * 2), sampleRate);
 }
 
-/** 16-bit mono PCM samples (little-endian) as a WAV file. */
-export function pcmWav(data: Buffer, sampleRate: number): Buffer {
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0, 'latin1');
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8, 'latin1');
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(sampleRate, 24);
-  header.writeUInt32LE(sampleRate * 2, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36, 'latin1');
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
+export { pcmWav };
 
 export const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', name));
 
