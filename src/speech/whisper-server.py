@@ -50,17 +50,18 @@ class Undecodable(Exception):
     """The uploaded bytes are not audio the decoder can read."""
 
 
-def sound_seconds(audio, rate=16000):
-    """Seconds of 20 ms frames louder than -40 dBFS."""
+def frame_rms(audio, frame_seconds, rate=16000):
+    """The RMS of each whole frame of `frame_seconds` (an empty array for a shorter recording)."""
     import numpy as np
 
-    frame = rate // 50
+    frame = int(rate * frame_seconds)
     usable = len(audio) - len(audio) % frame
-    if usable <= 0:
-        return 0.0
-    frames = audio[:usable].reshape(-1, frame)
-    rms = np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1))
-    return float(np.sum(rms > 0.01)) * frame / rate
+    return np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1)) if usable > 0 else np.zeros(0)
+
+
+def sound_seconds(audio):
+    """Seconds of 20 ms frames louder than -40 dBFS."""
+    return float((frame_rms(audio, 0.02) > 0.01).sum()) * 0.02
 
 
 def spoken(words):
@@ -77,17 +78,14 @@ def spoken(words):
     return kept
 
 
-def sounding_frames(audio, rate=16000, frame_seconds=0.01):
+def sounding_frames(audio, frame_seconds=0.01):
     """Per 10 ms frame: is it louder than the recording's silence (-40 dBFS, or 30 dB under its loud frames)?"""
     import numpy as np
 
-    frame = int(rate * frame_seconds)
-    usable = len(audio) - len(audio) % frame
-    if usable <= 0:
+    rms = frame_rms(audio, frame_seconds)
+    if len(rms) == 0:
         return np.zeros(0, dtype=bool)
-    rms = np.sqrt(np.mean(audio[:usable].reshape(-1, frame).astype(np.float64) ** 2, axis=1))
-    loud = float(np.percentile(rms, 95))
-    return rms > max(0.01, loud * 10 ** (-30 / 20))
+    return rms > max(0.01, float(np.percentile(rms, 95)) * 10 ** (-30 / 20))
 
 
 def tighten(words, sounding, frame_seconds=0.01):
