@@ -10,13 +10,12 @@ import { eventually, startTestPlatform, type TestPlatform } from '../helpers/pla
 import { startTemporalProcess } from '../helpers/temporal-process.ts';
 import { killProcessGroup, runEntryPoint, type RunningProcess } from '../helpers/processes.ts';
 import { submitWriting } from '../helpers/submissions.ts';
-import { hometownAnswer, submitSpeaking, synthesise } from '../helpers/speech.ts';
+import { hometownAnswer, startOwnRecogniser, submitSpeaking, synthesise } from '../helpers/speech.ts';
 import { bankTask } from '../helpers/tasks.ts';
 import { callApi, signedIn, type TestUser } from '../helpers/users.ts';
 import { holidayPrompt } from '../../src/testing/essays.ts';
 import { freePort } from '../../src/embedded/ports.ts';
 import { startRedisServer } from '../../src/embedded/redis.ts';
-import { findWhisper, startWhisperServer } from '../../src/embedded/whisper.ts';
 import { startEmbeddedPostgres } from '../../src/embedded/postgres.ts';
 import { applyMigrations } from '../../src/lib/schema-engine.ts';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -158,9 +157,7 @@ describe('fault injection', () => {
     const platform = await startTestPlatform({ worker: false });
     cleanups.push(() => platform.stop());
     // A recogniser of its own: minutes of speech would keep the shared one from other test files.
-    const install = findWhisper({ python: platform.config.transcription.whisper.python, modelDir: platform.config.transcription.whisper.modelDir });
-    if ('problem' in install) throw new Error(install.problem);
-    const whisper = await startWhisperServer(install, { port: await freePort(), model: platform.config.transcription.whisper.model });
+    const whisper = await startOwnRecogniser(platform.config.transcription.whisper);
     cleanups.push(whisper.stop);
     const workerEnv = { WORKER_HTTP_PORT: '0', TEMPORAL_SEARCH_ATTRIBUTES: 'false', WHISPER_URL: whisper.url };
     const start = () => runEntryPoint(platform, 'workers/grading.worker.ts', workerEnv);

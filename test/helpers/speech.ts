@@ -7,6 +7,9 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import type { GradingMode, Task } from '../../src/domain/scores.ts';
 import { pcmWav } from '../../src/testing/wav.ts';
+import type { Config } from '../../src/config/env.ts';
+import { freePort } from '../../src/embedded/ports.ts';
+import { findWhisper, startWhisperServer, type RunningWhisper } from '../../src/embedded/whisper.ts';
 import type { TestPlatform } from './platform.ts';
 import { bankTask } from './tasks.ts';
 import { signedIn, type TestUser } from './users.ts';
@@ -46,6 +49,13 @@ export function silentWav(seconds: number, sampleRate = 16_000): Buffer {
 }
 
 export { pcmWav };
+
+/** A Whisper recogniser of the test's own on a free port, with the configured Python and model. */
+export async function startOwnRecogniser(whisper: Config['transcription']['whisper']): Promise<RunningWhisper> {
+  const install = findWhisper({ python: whisper.python, modelDir: whisper.modelDir });
+  if ('problem' in install) throw new Error(install.problem);
+  return startWhisperServer(install, { port: await freePort(), model: whisper.model });
+}
 
 export const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'audio', name));
 

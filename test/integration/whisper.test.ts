@@ -7,14 +7,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig, readEnvironment } from '../../src/config/env.ts';
 import { freePort } from '../../src/embedded/ports.ts';
-import { findWhisper, startWhisperServer, type RunningWhisper } from '../../src/embedded/whisper.ts';
+import type { RunningWhisper } from '../../src/embedded/whisper.ts';
 import { probeAudioFile } from '../../src/speech/audio-format.ts';
 import { isFilledPause, measureFluency, type FluencyMeasures } from '../../src/speech/fluency.ts';
 import { createTranscriber } from '../../src/speech/index.ts';
 import { OpenAITranscriber } from '../../src/speech/openai-transcriber.ts';
 import { TranscriptionUnavailableError, UnusableAudioError, type Transcription } from '../../src/speech/transcriber.ts';
 import { ProviderUnavailableError } from '../../src/providers/errors.ts';
-import { hometownAnswer, silentWav, synthesise, synthesiseWith } from '../helpers/speech.ts';
+import { hometownAnswer, silentWav, startOwnRecogniser, synthesise, synthesiseWith } from '../helpers/speech.ts';
 
 const recogniser = () => createTranscriber(loadConfig({ APP_ENV: 'test', WHISPER_URL: inject('whisperUrl') })).transcriber;
 const input = async (file: string) => ({ path: file, info: await probeAudioFile(file) });
@@ -85,10 +85,7 @@ describe('the Whisper recogniser', () => {
 describe('a recogniser whose client goes away', () => {
   let own: RunningWhisper;
   beforeAll(async () => {
-    const { whisper } = loadConfig({ ...readEnvironment(), APP_ENV: 'test' }).transcription;
-    const install = findWhisper({ python: whisper.python, modelDir: whisper.modelDir });
-    if ('problem' in install) throw new Error(install.problem);
-    own = await startWhisperServer(install, { port: await freePort(), model: whisper.model });
+    own = await startOwnRecogniser(loadConfig({ ...readEnvironment(), APP_ENV: 'test' }).transcription.whisper);
   });
   afterAll(async () => {
     await own?.stop();
